@@ -1,0 +1,298 @@
+package org.oeb.bridge.testing;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Cookie;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+/**
+ * A WireMock OEB that behaves like the real server where connectors and the gateway can go
+ * wrong (see {@code shared/reference/oeb-api.md}): the token endpoint takes only a form body
+ * (any query parameter is 400), issues a new token per request, sets it as an
+ * {@code access_token} cookie too, and answers 429 while throttling; API calls are
+ * authenticated by an {@code access_token} cookie before the bearer header (the cookie wins);
+ * an unknown or revoked token is 401 in the v2 envelope, and a token without
+ * {@code rw:issuer} gets 404 on issuer endpoints.
+ */
+public final class FakeOeb implements AutoCloseable {
+
+	private static final Set<String> SELF_SERVICE_SCOPES = Set.of("rw:issuer", "rw:backpack", "rw:profile");
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final Map<String, String> secretsByClientId = new ConcurrentHashMap<>();
+
+	private final Map<String, IssuedToken> tokens = new ConcurrentHashMap<>();
+
+	private volatile Duration tokenLifetime = Duration.ofSeconds(86400);
+
+	private volatile Duration tokenEndpointDelay = Duration.ZERO;
+
+	private volatile int throttledForSeconds;
+
+	private final WireMockServer server;
+
+	private FakeOeb() {
+		this.server = new WireMockServer(WireMockConfiguration.options()
+			.dynamicPort()
+			.containerThreads(64)
+			.asynchronousResponseEnabled(true)
+			.asynchronousResponseThreads(16)
+			.extensions(new OebBehaviour()));
+	}
+
+	public static FakeOeb start() {
+		FakeOeb oeb = new FakeOeb();
+		oeb.server.start();
+		oeb.stubDefaults();
+		return oeb;
+	}
+
+	public String baseUrl() {
+		return this.server.baseUrl();
+	}
+
+	/** The WireMock server, for stubbing further endpoints and verifying what was received. */
+	public WireMockServer wireMock() {
+		return this.server;
+	}
+
+	/** A client-credentials application as an institution account creates it in OEB's UI. */
+	public FakeOeb registerClient(String clientId, String clientSecret) {
+		this.secretsByClientId.put(clientId, clientSecret);
+		return this;
+	}
+
+	/** {@code expires_in} of the tokens issued from now on. */
+	public FakeOeb tokenLifetime(Duration lifetime) {
+		this.tokenLifetime = lifetime;
+		return this;
+	}
+
+	/** How long the token endpoint takes to answer. */
+	public FakeOeb tokenEndpointDelay(Duration delay) {
+		this.tokenEndpointDelay = delay;
+		return this;
+	}
+
+	/** The token endpoint answers 429 with this back-off until {@link #stopThrottling()}. */
+	public FakeOeb throttleTokenEndpoint(int seconds) {
+		this.throttledForSeconds = seconds;
+		return this;
+	}
+
+	public FakeOeb stopThrottling() {
+		this.throttledForSeconds = 0;
+		return this;
+	}
+
+	/** Every token issued so far stops working (as after {@code DELETE /v2/auth/tokens/…}). */
+	public void revokeAllTokens() {
+		this.tokens.clear();
+	}
+
+	/** The access tokens issued so far, oldest first, for asserting which one was used and that none leaks. */
+	public List<String> issuedTokens() {
+		return List.copyOf(this.issuedTokenLog);
+	}
+
+	/** The access token issued last. */
+	public String latestToken() {
+		List<String> issued = issuedTokens();
+		if (issued.isEmpty()) {
+			throw new IllegalStateException("No token has been issued");
+		}
+		return issued.get(issued.size() - 1);
+	}
+
+	private final List<String> issuedTokenLog = new CopyOnWriteArrayList<>();
+
+	public int tokenRequestCount() {
+		return this.server.findAll(WireMock.postRequestedFor(WireMock.urlPathMatching("/o/token/?"))).size();
+	}
+
+	/** Calls that were not token requests. */
+	public List<LoggedRequest> apiRequests() {
+		return this.server.findAll(WireMock.anyRequestedFor(WireMock.urlPathMatching("/(v1|v2|v3|public)/.*")));
+	}
+
+	/** Forgets tokens, throttling, delays, extra stubs and the request journal; keeps registered clients. */
+	public void reset() {
+		this.tokens.clear();
+		this.issuedTokenLog.clear();
+		this.throttledForSeconds = 0;
+		this.tokenEndpointDelay = Duration.ZERO;
+		this.tokenLifetime = Duration.ofSeconds(86400);
+		this.server.resetAll();
+		stubDefaults();
+	}
+
+	@Override
+	public void close() {
+		this.server.stop();
+	}
+
+	private void stubDefaults() {
+		this.server.stubFor(WireMock.post(WireMock.urlPathMatching("/o/token/?")).willReturn(WireMock.ok()));
+		this.server.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/issuers"))
+			.willReturn(json(200, envelope("{\"entityType\":\"Issuer\",\"entityId\":\"" + entityId()
+					+ "\",\"name\":\"Demo University\",\"email\":\"badges@demo.example\",\"url\":\"https://demo.example\"}"))));
+		this.server.stubFor(WireMock.post(WireMock.urlPathMatching("/v2/badgeclasses/[A-Za-z0-9_-]+/assertions"))
+			.willReturn(json(201, envelope("{\"entityType\":\"Assertion\",\"entityId\":\"" + entityId()
+					+ "\",\"revoked\":false}"))));
+	}
+
+	/** A response with a JSON body, as OEB sends it. */
+	public static ResponseDefinitionBuilder json(int status, String body) {
+		return WireMock.aResponse()
+			.withStatus(status)
+			.withHeader("Content-Type", "application/json")
+			.withBody(body);
+	}
+
+	/** OEB's v2 envelope: {@code result} is always a list, also for one object. */
+	public static String envelope(String... results) {
+		return "{\"status\":{\"success\":true,\"description\":\"ok\"},\"result\":[" + String.join(",", results) + "]}";
+	}
+
+	/** A fresh OEB entityId: 22 characters of URL-safe base64. */
+	public static String entityId() {
+		byte[] bytes = new byte[16];
+		RANDOM.nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	private static String v2Error(String description) {
+		return "{\"status\":{\"success\":false,\"description\":\"" + description + "\"},\"result\":[]}";
+	}
+
+	private record IssuedToken(String clientId, Set<String> scopes, Instant expiresAt) {
+	}
+
+	private final class OebBehaviour implements ResponseDefinitionTransformerV2 {
+
+		@Override
+		public String getName() {
+			return "oeb-behaviour";
+		}
+
+		@Override
+		public ResponseDefinition transform(ServeEvent event) {
+			LoggedRequest request = event.getRequest();
+			String path = request.getUrl();
+			if (path.startsWith("/o/token")) {
+				return token(request);
+			}
+			if (path.matches("/v[123]/.*")) {
+				return authenticate(request, event.getResponseDefinition());
+			}
+			return event.getResponseDefinition();
+		}
+
+		private ResponseDefinition token(LoggedRequest request) {
+			if (request.getUrl().contains("?")) {
+				return oauthError(400, "{\"error\":\"Token grant parameters must be sent in post body, not query parameters\"}");
+			}
+			if (FakeOeb.this.throttledForSeconds > 0) {
+				return oauthError(429, "{\"error\":\"login attempts throttled\",\"error_description\":\"Too many login "
+						+ "attempts. Please wait and try again.\",\"expires\":" + FakeOeb.this.throttledForSeconds + "}");
+			}
+			Map<String, String> form = parseForm(request.getBodyAsString());
+			if (!"client_credentials".equals(form.get("grant_type"))) {
+				return oauthError(400, "{\"error\":\"unsupported_grant_type\"}");
+			}
+			String expectedSecret = FakeOeb.this.secretsByClientId.get(form.get("client_id"));
+			if (expectedSecret == null) {
+				return oauthError(400, "{\"error\":\"invalid client_id\"}");
+			}
+			if (!expectedSecret.equals(form.get("client_secret"))) {
+				return oauthError(400, "{\"error\":\"invalid client_secret\"}");
+			}
+			Set<String> scopes = new LinkedHashSet<>();
+			String requested = form.get("scope");
+			if (requested == null || requested.isBlank()) {
+				scopes.add("r:profile");
+			}
+			else {
+				scopes.addAll(Arrays.asList(requested.trim().split("\\s+")));
+				if (!SELF_SERVICE_SCOPES.containsAll(scopes)) {
+					return oauthError(400, "{\"error\":\"invalid scope requested\"}");
+				}
+			}
+			byte[] bytes = new byte[24];
+			RANDOM.nextBytes(bytes);
+			String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+			Duration lifetime = FakeOeb.this.tokenLifetime;
+			FakeOeb.this.tokens.put(token, new IssuedToken(form.get("client_id"), scopes, Instant.now().plus(lifetime)));
+			FakeOeb.this.issuedTokenLog.add(token);
+			String body = "{\"access_token\":\"" + token + "\",\"expires_in\":" + lifetime.toSeconds()
+					+ ",\"token_type\":\"Bearer\",\"scope\":\"" + String.join(" ", scopes) + "\"}";
+			return json(200, body)
+				.withHeader("Set-Cookie", "access_token=" + token + "; HttpOnly; Max-Age=86400; Path=/; Secure")
+				.withFixedDelay((int) FakeOeb.this.tokenEndpointDelay.toMillis())
+				.build();
+		}
+
+		private ResponseDefinition authenticate(LoggedRequest request, ResponseDefinition stubbed) {
+			// OEB's CookieToBearerMiddleware: a cookie replaces whatever Authorization header was sent
+			Cookie cookie = request.getCookies().get("access_token");
+			String token = (cookie != null && !cookie.getValues().isEmpty()) ? cookie.getValue() : bearer(request);
+			IssuedToken issued = (token != null) ? FakeOeb.this.tokens.get(token) : null;
+			if (issued == null || issued.expiresAt().isBefore(Instant.now())) {
+				return json(401, v2Error("no valid auth token found")).build();
+			}
+			if (!issued.scopes().contains("rw:issuer") && request.getUrl().matches("/v2/(issuers|badgeclasses|assertions).*")) {
+				return json(404, v2Error("entity not found or insufficient privileges")).build();
+			}
+			return stubbed;
+		}
+
+		private static String bearer(LoggedRequest request) {
+			String header = request.getHeader("Authorization");
+			if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+				return null;
+			}
+			return header.substring(7).trim();
+		}
+
+		private static ResponseDefinition oauthError(int status, String body) {
+			return json(status, body).build();
+		}
+
+		private static Map<String, String> parseForm(String body) {
+			Map<String, String> form = new HashMap<>();
+			if (body == null || body.isEmpty()) {
+				return form;
+			}
+			for (String pair : body.split("&")) {
+				int eq = pair.indexOf('=');
+				String name = URLDecoder.decode((eq < 0) ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+				String value = (eq < 0) ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+				form.put(name, value);
+			}
+			return form;
+		}
+
+	}
+
+}

@@ -1,0 +1,127 @@
+package org.oeb.bridge.gateway.routing;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.oeb.bridge.gateway.token.InstitutionTokens;
+import org.oeb.bridge.gateway.token.TokenUnavailableException;
+import org.oeb.bridge.gateway.web.ErrorResponses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Sends one connector call to OEB for one institution: waits for a slot under the
+ * institution's concurrency limit, attaches the institution's bearer token, and when OEB
+ * answers 401 replaces the token once and sends the call once more.
+ */
+final class InstitutionCallFilter implements GatewayFilter {
+
+	private static final Logger logger = LoggerFactory.getLogger(InstitutionCallFilter.class);
+
+	private static final Duration LIMIT_RETRY_AFTER = Duration.ofSeconds(1);
+
+	private final String institution;
+
+	private final CallLimiter limiter;
+
+	private final InstitutionTokens tokens;
+
+	private final MeterRegistry meters;
+
+	InstitutionCallFilter(String institution, CallLimiter limiter, InstitutionTokens tokens, MeterRegistry meters) {
+		this.institution = institution;
+		this.limiter = limiter;
+		this.tokens = tokens;
+		this.meters = meters;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		return this.limiter.acquire()
+			.flatMap((release) -> callWithToken(exchange, chain).doFinally((signal) -> release.run()))
+			.onErrorResume(CallLimiter.LimitExceeded.class, (ex) -> {
+				this.meters
+					.counter("bridge.gateway.connector.rejections", "institution", this.institution, "reason",
+							"concurrency_limit")
+					.increment();
+				return ErrorResponses.write(exchange.getResponse(), HttpStatus.TOO_MANY_REQUESTS, "concurrency_limit",
+						"Too many concurrent OEB calls for institution '" + this.institution + "'; retry later",
+						LIMIT_RETRY_AFTER);
+			})
+			.onErrorResume(TokenUnavailableException.class,
+					(ex) -> ErrorResponses.write(exchange.getResponse(), HttpStatus.SERVICE_UNAVAILABLE,
+							"oeb_token_" + ex.reason(), ex.getMessage(), ex.retryAfter()));
+	}
+
+	private Mono<Void> callWithToken(ServerWebExchange exchange, GatewayFilterChain chain) {
+		return this.tokens.current(this.institution)
+			.flatMap((token) -> forward(exchange, chain, token).then(Mono.defer(() -> {
+				if (!unauthorized(exchange)) {
+					return Mono.empty();
+				}
+				logger.info("OEB answered 401 for institution '{}'; replacing its token and retrying once",
+						this.institution);
+				discardUpstreamResponse(exchange);
+				return this.tokens.replaceRejected(this.institution, token)
+					.flatMap((fresh) -> forward(exchange, chain, fresh))
+					.then(Mono.defer(() -> unauthorized(exchange) ? rejectedTwice(exchange) : Mono.empty()));
+			})));
+	}
+
+	private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, String token) {
+		ServerHttpRequest request = exchange.getRequest()
+			.mutate()
+			.headers((headers) -> headers.setBearerAuth(token))
+			.build();
+		Timer.Sample sample = Timer.start(this.meters);
+		return chain.filter(exchange.mutate().request(request).build())
+			.doOnSuccess((done) -> record(sample, statusOf(exchange)))
+			.doOnError((ex) -> record(sample, ex.getClass().getSimpleName()));
+	}
+
+	private Mono<Void> rejectedTwice(ServerWebExchange exchange) {
+		discardUpstreamResponse(exchange);
+		logger.warn("OEB rejected a freshly obtained token of institution '{}'", this.institution);
+		return ErrorResponses.write(exchange.getResponse(), HttpStatus.BAD_GATEWAY, "oeb_rejected_token",
+				"OEB rejected a freshly obtained token of institution '" + this.institution + "'");
+	}
+
+	private void record(Timer.Sample sample, String status) {
+		sample.stop(Timer.builder("bridge.gateway.upstream.requests")
+			.description("Calls forwarded to OEB")
+			.tag("institution", this.institution)
+			.tag("status", status)
+			.register(this.meters));
+	}
+
+	private static boolean unauthorized(ServerWebExchange exchange) {
+		HttpStatusCode status = exchange.getResponse().getStatusCode();
+		return status != null && status.value() == HttpStatus.UNAUTHORIZED.value();
+	}
+
+	private static String statusOf(ServerWebExchange exchange) {
+		HttpStatusCode status = exchange.getResponse().getStatusCode();
+		return (status != null) ? Integer.toString(status.value()) : "none";
+	}
+
+	private static void discardUpstreamResponse(ServerWebExchange exchange) {
+		Connection connection = exchange.getAttributes().remove(ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR)
+				instanceof Connection open ? open : null;
+		if (connection != null) {
+			connection.dispose();
+		}
+		ServerWebExchangeUtils.reset(exchange);
+	}
+
+}

@@ -1,0 +1,344 @@
+package org.oeb.bridge.gateway;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.oeb.bridge.testing.FakeOeb;
+import reactor.core.publisher.Flux;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient(timeout = "30s")
+class GatewayApplicationTests {
+
+	private static final String REDIS_PREFIX = "test-gateway-" + UUID.randomUUID();
+
+	private static final FakeOeb oeb = FakeOeb.start();
+
+	private static final String ISSUE_PATH = "/v2/badgeclasses/Qs4bN3yTQoa5xNmY1aV0gw/assertions";
+
+	@Autowired
+	private WebTestClient client;
+
+	@Autowired
+	private StringRedisTemplate redis;
+
+	@LocalServerPort
+	private int port;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		TestInstitutions.registerClients(oeb);
+		TestInstitutions.gatewayProperties(oeb, REDIS_PREFIX).forEach((key, value) -> registry.add(key, () -> value));
+		registry.add("bridge.gateway.tenancy.institutions.uni-b.max-concurrent-calls", () -> "2");
+		registry.add("bridge.gateway.tenancy.institutions.uni-b.max-queue-wait", () -> "200ms");
+	}
+
+	@BeforeEach
+	void freshOebAndRedis() {
+		oeb.reset();
+		var keys = this.redis.keys(REDIS_PREFIX + ":*");
+		if (keys != null && !keys.isEmpty()) {
+			this.redis.delete(keys);
+		}
+	}
+
+	@AfterAll
+	static void stopOeb() {
+		oeb.close();
+	}
+
+	@Test
+	void forwardsWithTheInstitutionsBearerAndDropsTheConnectorsOwnCredentials() {
+		this.client.post()
+			.uri("/oeb/uni-a" + ISSUE_PATH)
+			.header("X-Api-Key", TestInstitutions.KEY_A)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer connector-supplied")
+			.header(HttpHeaders.COOKIE, "access_token=connector-cookie; other=1")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"recipient\":{\"identity\":\"a@b.de\",\"type\":\"email\"}}")
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody()
+			.jsonPath("$.result[0].entityType")
+			.isEqualTo("Assertion");
+
+		List<LoggedRequest> upstream = oeb.apiRequests();
+		assertThat(upstream).hasSize(1);
+		LoggedRequest forwarded = upstream.get(0);
+		assertThat(forwarded.getUrl()).isEqualTo(ISSUE_PATH);
+		assertThat(forwarded.getHeader("Authorization")).isEqualTo("Bearer " + onlyIssuedToken());
+		assertThat(forwarded.containsHeader("Cookie")).isFalse();
+		assertThat(forwarded.containsHeader("X-Api-Key")).isFalse();
+		assertThat(forwarded.getBodyAsString()).contains("a@b.de");
+	}
+
+	@Test
+	void requestsTheTokenWithAFormBodyAndScopeAndNoQueryString() {
+		callA().expectStatus().isOk();
+
+		LoggedRequest tokenRequest = oeb.wireMock()
+			.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo("/o/token")))
+			.get(0);
+		assertThat(tokenRequest.getUrl()).isEqualTo("/o/token");
+		assertThat(tokenRequest.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
+		assertThat(tokenRequest.getBodyAsString()).contains("grant_type=client_credentials", "scope=rw%3Aissuer",
+				"client_id=" + TestInstitutions.CLIENT_A);
+	}
+
+	@Test
+	void setCookieFromOebIsNotForwardedAndDoesNotChangeTheBearerOfTheNextCall() {
+		oeb.wireMock()
+			.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/users/self"))
+				.willReturn(FakeOeb.json(200, FakeOeb.envelope("{\"entityType\":\"BadgeUser\"}"))
+					.withHeader("Set-Cookie", "access_token=planted-by-oeb; HttpOnly; Path=/")));
+
+		this.client.get()
+			.uri("/oeb/uni-a/v2/users/self")
+			.header("X-Api-Key", TestInstitutions.KEY_A)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist(HttpHeaders.SET_COOKIE);
+		callA().expectStatus().isOk();
+
+		List<LoggedRequest> upstream = oeb.apiRequests();
+		assertThat(upstream).hasSize(2);
+		String token = onlyIssuedToken();
+		assertThat(upstream).allSatisfy((request) -> {
+			assertThat(request.getHeader("Authorization")).isEqualTo("Bearer " + token);
+			assertThat(request.containsHeader("Cookie")).isFalse();
+		});
+	}
+
+	@Test
+	void missingOrUnknownKeyIs401AndNothingGoesUpstream() {
+		this.client.get().uri("/oeb/uni-a/v2/issuers").exchange().expectStatus().isUnauthorized()
+			.expectBody().jsonPath("$.error").isEqualTo("missing_api_key");
+		this.client.get()
+			.uri("/oeb/uni-a/v2/issuers")
+			.header("X-Api-Key", "not-a-configured-key")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectBody()
+			.jsonPath("$.error")
+			.isEqualTo("unknown_api_key");
+
+		assertThat(oeb.wireMock().getAllServeEvents()).isEmpty();
+	}
+
+	@Test
+	void keyOfInstitutionAOnTheRouteOfBIs403AndNothingGoesUpstream() {
+		this.client.post()
+			.uri("/oeb/uni-b" + ISSUE_PATH)
+			.header("X-Api-Key", TestInstitutions.KEY_A)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{}")
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectBody()
+			.jsonPath("$.error")
+			.isEqualTo("wrong_institution");
+		this.client.get()
+			.uri("/oeb/not-configured/v2/issuers")
+			.header("X-Api-Key", TestInstitutions.KEY_A)
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+
+		assertThat(oeb.wireMock().getAllServeEvents()).isEmpty();
+	}
+
+	@Test
+	void eachInstitutionGetsItsOwnToken() {
+		callA().expectStatus().isOk();
+		this.client.get()
+			.uri("/oeb/uni-b/v2/issuers")
+			.header("X-Api-Key", TestInstitutions.KEY_B)
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		List<LoggedRequest> upstream = oeb.apiRequests();
+		assertThat(upstream).hasSize(2);
+		assertThat(upstream.get(0).getHeader("Authorization")).isNotEqualTo(upstream.get(1).getHeader("Authorization"));
+		assertThat(oeb.tokenRequestCount()).isEqualTo(2);
+	}
+
+	@Test
+	void revokedTokenLeadsToExactlyOneNewTokenRequestForManyConcurrentCalls() {
+		callA().expectStatus().isOk();
+		oeb.revokeAllTokens();
+		oeb.wireMock().resetRequests();
+
+		List<Integer> statuses = concurrentGets("/oeb/uni-a/v2/issuers", TestInstitutions.KEY_A, 40);
+
+		assertThat(statuses).hasSize(40).containsOnly(200);
+		assertThat(oeb.tokenRequestCount()).isEqualTo(1);
+		assertThat(oeb.apiRequests())
+			.filteredOn((r) -> r.getHeader("Authorization").equals("Bearer " + oeb.latestToken()))
+			.hasSize(40);
+	}
+
+	@Test
+	void upstream401IsRetriedOnceWithANewTokenAndTheBodyIsSentAgain() {
+		callA().expectStatus().isOk();
+		oeb.revokeAllTokens();
+		oeb.wireMock().resetRequests();
+
+		this.client.post()
+			.uri("/oeb/uni-a" + ISSUE_PATH)
+			.header("X-Api-Key", TestInstitutions.KEY_A)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"recipient\":{\"identity\":\"retry@b.de\",\"type\":\"email\"}}")
+			.exchange()
+			.expectStatus()
+			.isCreated();
+
+		assertThat(oeb.tokenRequestCount()).isEqualTo(1);
+		List<LoggedRequest> upstream = oeb.apiRequests();
+		assertThat(upstream).hasSize(2);
+		assertThat(upstream).allSatisfy((request) -> assertThat(request.getBodyAsString()).contains("retry@b.de"));
+	}
+
+	@Test
+	void expiredTokenIsReplacedWithExactlyOneNewTokenRequest() throws InterruptedException {
+		oeb.tokenLifetime(Duration.ofSeconds(2));
+		callA().expectStatus().isOk();
+		assertThat(oeb.tokenRequestCount()).isEqualTo(1);
+		Thread.sleep(1300);
+
+		List<Integer> statuses = concurrentGets("/oeb/uni-a/v2/issuers", TestInstitutions.KEY_A, 20);
+
+		assertThat(statuses).containsOnly(200);
+		assertThat(oeb.tokenRequestCount()).isEqualTo(2);
+		assertThat(oeb.apiRequests())
+			.filteredOn((r) -> r.getHeader("Authorization").equals("Bearer " + oeb.latestToken()))
+			.hasSize(20);
+	}
+
+	@Test
+	void throttledTokenEndpointGives503WithRetryAfterAndIsNotAskedAgainDuringTheBackOff() {
+		oeb.throttleTokenEndpoint(120);
+
+		for (int i = 0; i < 5; i++) {
+			callA().expectStatus()
+				.isEqualTo(503)
+				.expectHeader()
+				.value(HttpHeaders.RETRY_AFTER, (retryAfter) -> assertThat(Long.parseLong(retryAfter)).isBetween(100L, 120L))
+				.expectBody()
+				.jsonPath("$.error")
+				.isEqualTo("oeb_token_throttled");
+		}
+
+		assertThat(oeb.tokenRequestCount()).isEqualTo(1);
+		assertThat(oeb.apiRequests()).isEmpty();
+	}
+
+	@Test
+	void callsOverTheInstitutionsConcurrencyLimitGet429WithRetryAfter() {
+		oeb.wireMock()
+			.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/badgeclasses"))
+				.willReturn(FakeOeb.json(200, FakeOeb.envelope()).withFixedDelay(1000)));
+
+		List<Integer> statuses = concurrentGets("/oeb/uni-b/v2/badgeclasses", TestInstitutions.KEY_B, 6);
+
+		assertThat(statuses).containsOnly(200, 429);
+		assertThat(statuses).filteredOn((status) -> status == 200).hasSize(2);
+		assertThat(oeb.wireMock().findAll(WireMock.getRequestedFor(WireMock.urlPathEqualTo("/v2/badgeclasses"))))
+			.hasSize(2);
+	}
+
+	@Test
+	void healthShowsPerInstitutionWhetherATokenCanBeObtained() {
+		oeb.throttleTokenEndpoint(60);
+		callB().expectStatus().isEqualTo(503);
+		oeb.stopThrottling();
+
+		String body = this.client.get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+
+		assertThat(body).contains("\"institutions\"", "\"uni-a\"", "\"uni-b\"", "throttled");
+		assertThat(body).doesNotContain(TestInstitutions.SECRET_A, TestInstitutions.SECRET_B, TestInstitutions.CLIENT_A);
+		oeb.issuedTokens().forEach((token) -> assertThat(body).doesNotContain(token));
+	}
+
+	@Test
+	void prometheusCountsUpstreamCallsTokenRequestsAndRejections() {
+		callA().expectStatus().isOk();
+		this.client.get().uri("/oeb/uni-a/v2/issuers").exchange().expectStatus().isUnauthorized();
+
+		String metrics = this.client.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+
+		assertThat(metrics).contains("bridge_gateway_upstream_requests_seconds_count{", "institution=\"uni-a\"",
+				"status=\"200\"");
+		assertThat(metrics).contains("bridge_gateway_token_requests_seconds_count{", "outcome=\"success\"");
+		assertThat(metrics).contains("bridge_gateway_connector_rejections_total{", "reason=\"missing_api_key\"");
+		assertThat(metrics).doesNotContain(TestInstitutions.SECRET_A, TestInstitutions.KEY_A);
+	}
+
+	private WebTestClient.ResponseSpec callA() {
+		return this.client.get()
+			.uri("/oeb/uni-a/v2/issuers")
+			.header("X-Api-Key", TestInstitutions.KEY_A)
+			.exchange();
+	}
+
+	private WebTestClient.ResponseSpec callB() {
+		return this.client.get()
+			.uri("/oeb/uni-b/v2/issuers")
+			.header("X-Api-Key", TestInstitutions.KEY_B)
+			.exchange();
+	}
+
+	private static String onlyIssuedToken() {
+		assertThat(oeb.issuedTokens()).hasSize(1);
+		return oeb.issuedTokens().iterator().next();
+	}
+
+	private List<Integer> concurrentGets(String path, String apiKey, int count) {
+		WebClient webClient = WebClient.create("http://localhost:" + this.port);
+		return Flux.range(0, count)
+			.flatMap((i) -> webClient.get()
+				.uri(path)
+				.header("X-Api-Key", apiKey)
+				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())), count)
+			.collectList()
+			.block(Duration.ofSeconds(30));
+	}
+
+}

@@ -1,0 +1,64 @@
+package org.oeb.bridge.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.oeb.bridge.testing.FakeOeb;
+
+/** Two institutions, A and B, with their OEB clients and connector keys, for gateway tests. */
+final class TestInstitutions {
+
+	static final String A = "uni-a";
+
+	static final String B = "uni-b";
+
+	static final String KEY_A = "connector-key-of-a-" + UUID.randomUUID();
+
+	static final String KEY_B = "connector-key-of-b-" + UUID.randomUUID();
+
+	static final String CLIENT_A = "client-a";
+
+	static final String SECRET_A = "secret-a-" + UUID.randomUUID();
+
+	static final String CLIENT_B = "client-b";
+
+	static final String SECRET_B = "secret-b-" + UUID.randomUUID();
+
+	private TestInstitutions() {
+	}
+
+	static void registerClients(FakeOeb oeb) {
+		oeb.registerClient(CLIENT_A, SECRET_A).registerClient(CLIENT_B, SECRET_B);
+	}
+
+	/** Gateway properties for A and B against the fake OEB, with Redis keys of their own. */
+	static Map<String, String> gatewayProperties(FakeOeb oeb, String redisKeyPrefix) {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("bridge.gateway.oeb.base-url", oeb.baseUrl());
+		properties.put("bridge.gateway.token.redis-key-prefix", redisKeyPrefix);
+		String prefix = "bridge.gateway.tenancy.institutions.";
+		properties.put(prefix + A + ".client-id", CLIENT_A);
+		properties.put(prefix + A + ".client-secret", SECRET_A);
+		properties.put(prefix + A + ".api-key-sha256[0]", sha256(KEY_A));
+		properties.put(prefix + B + ".client-id", CLIENT_B);
+		properties.put(prefix + B + ".client-secret", SECRET_B);
+		properties.put(prefix + B + ".api-key-sha256[0]", sha256(KEY_B));
+		return properties;
+	}
+
+	static String sha256(String value) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
