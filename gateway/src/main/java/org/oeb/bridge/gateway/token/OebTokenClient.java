@@ -1,6 +1,7 @@
 package org.oeb.bridge.gateway.token;
 
 import java.net.HttpCookie;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -79,8 +80,9 @@ class OebTokenClient {
 		HttpStatusCode status = response.statusCode();
 		List<String> cookies = response.headers().header(HttpHeaders.SET_COOKIE);
 		String retryAfterHeader = response.headers().asHttpHeaders().getFirst(HttpHeaders.RETRY_AFTER);
-		return response.bodyToMono(String.class).defaultIfEmpty("").flatMap((body) -> {
-			JsonNode node = parse(body);
+		// bytes, not String: the String decoder logs the decoded body, token included, at DEBUG
+		return response.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]).flatMap((body) -> {
+			JsonNode node = parse(new String(body, StandardCharsets.UTF_8));
 			if (status.is2xxSuccessful()) {
 				String token = node.path("access_token").asString("");
 				if (token.isEmpty()) {

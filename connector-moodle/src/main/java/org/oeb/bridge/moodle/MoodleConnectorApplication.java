@@ -1,0 +1,14 @@
+package org.oeb.bridge.moodle;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** The Moodle connector. A skeleton until its issue is done: it starts and reports health. */
+@SpringBootApplication
+public class MoodleConnectorApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(MoodleConnectorApplication.class, args);
+	}
+
+}
