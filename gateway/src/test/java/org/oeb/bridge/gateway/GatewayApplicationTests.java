@@ -308,7 +308,8 @@ class GatewayApplicationTests {
 				"status=\"200\"");
 		assertThat(metrics).contains("bridge_gateway_token_requests_seconds_count{", "outcome=\"success\"");
 		assertThat(metrics).contains("bridge_gateway_connector_rejections_total{", "reason=\"missing_api_key\"");
-		assertThat(metrics).doesNotContain(TestInstitutions.SECRET_A, TestInstitutions.KEY_A);
+		assertThat(metrics).doesNotContain(TestInstitutions.CLIENT_A, TestInstitutions.SECRET_A, TestInstitutions.KEY_A);
+		oeb.issuedTokens().forEach((token) -> assertThat(metrics).doesNotContain(token));
 	}
 
 	private WebTestClient.ResponseSpec callA() {

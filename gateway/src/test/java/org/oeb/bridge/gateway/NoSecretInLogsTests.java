@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every log line of a full request cycle, with debug logging on for the gateway and the
- * HTTP stack, is free of client secrets, connector keys and tokens.
+ * HTTP stack, is free of client ids and secrets, connector keys and tokens.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -70,7 +70,8 @@ class NoSecretInLogsTests {
 		String logs = output.getAll();
 		assertThat(logs).contains("Obtained an OEB token for institution 'uni-a'", "throttles token requests",
 				"Rejected connector call");
-		List<String> secrets = new ArrayList<>(List.of(TestInstitutions.SECRET_A, TestInstitutions.SECRET_B,
+		List<String> secrets = new ArrayList<>(List.of(TestInstitutions.CLIENT_A, TestInstitutions.CLIENT_B,
+				TestInstitutions.SECRET_A, TestInstitutions.SECRET_B,
 				TestInstitutions.KEY_A, TestInstitutions.KEY_B, CONNECTOR_BEARER, CONNECTOR_COOKIE));
 		secrets.addAll(oeb.issuedTokens());
 		assertThat(oeb.issuedTokens()).hasSize(2);

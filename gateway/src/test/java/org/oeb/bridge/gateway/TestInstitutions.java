@@ -21,11 +21,11 @@ final class TestInstitutions {
 
 	static final String KEY_B = "connector-key-of-b-" + UUID.randomUUID();
 
-	static final String CLIENT_A = "client-a";
+	static final String CLIENT_A = "client-a-" + UUID.randomUUID();
 
 	static final String SECRET_A = "secret-a-" + UUID.randomUUID();
 
-	static final String CLIENT_B = "client-b";
+	static final String CLIENT_B = "client-b-" + UUID.randomUUID();
 
 	static final String SECRET_B = "secret-b-" + UUID.randomUUID();
 
