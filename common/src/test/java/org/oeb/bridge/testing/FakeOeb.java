@@ -50,6 +50,16 @@ public final class FakeOeb implements AutoCloseable {
 
 	private volatile int throttledForSeconds;
 
+	private final Set<String> badgeClasses = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, List<StoredAssertion>> assertionsByBadgeClass = new ConcurrentHashMap<>();
+
+	private final Map<String, String> connectorKeys = new ConcurrentHashMap<>();
+
+	private final java.util.concurrent.ConcurrentLinkedQueue<IssueFailure> issueFailures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+	private volatile Duration issueDelay = Duration.ZERO;
+
 	private final WireMockServer server;
 
 	private FakeOeb() {
@@ -136,6 +146,82 @@ public final class FakeOeb implements AutoCloseable {
 		return this.server.findAll(WireMock.anyRequestedFor(WireMock.urlPathMatching("/(v1|v2|v3|public)/.*")));
 	}
 
+	/** A badge class that exists; issuing to any other answers 404, as OEB does. */
+	public FakeOeb badgeClass(String entityId) {
+		this.badgeClasses.add(entityId);
+		return this;
+	}
+
+	/**
+	 * Serves {@code /oeb/{institution}/…} as the gateway would for a connector presenting
+	 * {@code apiKey}: the prefix is stripped and the OEB token step is skipped. Lets the award
+	 * pipeline be tested without starting the gateway.
+	 */
+	public FakeOeb actAsGateway(String institution, String apiKey) {
+		this.connectorKeys.put(institution, apiKey);
+		return this;
+	}
+
+	/** The next {@code times} issue calls fail with {@code status} (and optional Retry-After seconds). */
+	public FakeOeb failIssuing(int status, int times, Integer retryAfterSeconds) {
+		for (int i = 0; i < times; i++) {
+			this.issueFailures.add(new IssueFailure(status, retryAfterSeconds, false));
+		}
+		return this;
+	}
+
+	/** The next {@code times} issue calls store the award (and "mail" it), then drop the connection. */
+	public FakeOeb storeThenDropConnection(int times) {
+		for (int i = 0; i < times; i++) {
+			this.issueFailures.add(new IssueFailure(0, null, true));
+		}
+		return this;
+	}
+
+	/** How long an issue call takes (OEB renders the PDF and sends the mail inside it). */
+	public FakeOeb issueDelay(Duration delay) {
+		this.issueDelay = delay;
+		return this;
+	}
+
+	/** Awards stored for a badge class, as OEB holds them. */
+	public List<StoredAssertion> assertions(String badgeClass) {
+		return List.copyOf(this.assertionsByBadgeClass.getOrDefault(badgeClass, List.of()));
+	}
+
+	/** Issue calls received (also those that failed). */
+	public int issueCallCount() {
+		return this.server
+			.findAll(WireMock.postRequestedFor(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/badgeclasses/[^/]+/assertions")))
+			.size();
+	}
+
+	/** Issue calls received for one recipient (also those that failed), oldest first. */
+	public List<LoggedRequest> issueCallsFor(String recipient) {
+		return this.server
+			.findAll(WireMock.postRequestedFor(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/badgeclasses/[^/]+/assertions")))
+			.stream()
+			.filter((request) -> request.getBodyAsString().contains("\"" + recipient + "\""))
+			.sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate))
+			.toList();
+	}
+
+	/** Awards stored for one recipient across all badge classes. */
+	public List<StoredAssertion> assertionsFor(String recipient) {
+		return this.assertionsByBadgeClass.values()
+			.stream()
+			.flatMap(List::stream)
+			.filter((assertion) -> assertion.recipient().equals(recipient))
+			.toList();
+	}
+
+	/** Look-ups of existing awards received. */
+	public int lookupCallCount() {
+		return this.server
+			.findAll(WireMock.getRequestedFor(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/badgeclasses/[^/]+/assertions")))
+			.size();
+	}
+
 	/** Forgets tokens, throttling, delays, extra stubs and the request journal; keeps registered clients. */
 	public void reset() {
 		this.tokens.clear();
@@ -143,6 +229,9 @@ public final class FakeOeb implements AutoCloseable {
 		this.throttledForSeconds = 0;
 		this.tokenEndpointDelay = Duration.ZERO;
 		this.tokenLifetime = Duration.ofSeconds(86400);
+		this.assertionsByBadgeClass.clear();
+		this.issueFailures.clear();
+		this.issueDelay = Duration.ZERO;
 		this.server.resetAll();
 		stubDefaults();
 	}
@@ -157,9 +246,9 @@ public final class FakeOeb implements AutoCloseable {
 		this.server.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/issuers"))
 			.willReturn(json(200, envelope("{\"entityType\":\"Issuer\",\"entityId\":\"" + entityId()
 					+ "\",\"name\":\"Demo University\",\"email\":\"badges@demo.example\",\"url\":\"https://demo.example\"}"))));
-		this.server.stubFor(WireMock.post(WireMock.urlPathMatching("/v2/badgeclasses/[A-Za-z0-9_-]+/assertions"))
-			.willReturn(json(201, envelope("{\"entityType\":\"Assertion\",\"entityId\":\"" + entityId()
-					+ "\",\"revoked\":false}"))));
+		// issuing and look-up are answered by the OebBehaviour transformer, which keeps the awards
+		this.server.stubFor(WireMock.any(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/badgeclasses/[^/]+/assertions"))
+			.willReturn(WireMock.ok()));
 	}
 
 	/** A response with a JSON body, as OEB sends it. */
@@ -182,11 +271,25 @@ public final class FakeOeb implements AutoCloseable {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 	}
 
+	private static String assertionJson(StoredAssertion assertion) {
+		return "{\"entityType\":\"Assertion\",\"entityId\":\"" + assertion.entityId()
+				+ "\",\"recipient\":{\"identity\":\"sha256$" + Integer.toHexString(assertion.recipient().hashCode())
+				+ "\",\"hashed\":true,\"type\":\"email\",\"plaintextIdentity\":\"" + assertion.recipient()
+				+ "\"},\"revoked\":" + assertion.revoked() + "}";
+	}
+
 	private static String v2Error(String description) {
 		return "{\"status\":{\"success\":false,\"description\":\"" + description + "\"},\"result\":[]}";
 	}
 
 	private record IssuedToken(String clientId, Set<String> scopes, Instant expiresAt) {
+	}
+
+	private record IssueFailure(int status, Integer retryAfterSeconds, boolean storeThenDrop) {
+	}
+
+	/** An award as OEB stores it. */
+	public record StoredAssertion(String entityId, String recipient, String body, boolean revoked) {
 	}
 
 	private final class OebBehaviour implements ResponseDefinitionTransformerV2 {
@@ -203,10 +306,110 @@ public final class FakeOeb implements AutoCloseable {
 			if (path.startsWith("/o/token")) {
 				return token(request);
 			}
+			java.util.regex.Matcher viaGateway = java.util.regex.Pattern.compile("/oeb/([^/]+)(/.*)").matcher(path);
+			if (viaGateway.matches()) {
+				String expectedKey = FakeOeb.this.connectorKeys.get(viaGateway.group(1));
+				if (expectedKey == null || !expectedKey.equals(request.getHeader("X-Api-Key"))) {
+					return json(401, "{\"status\":401,\"error\":\"unknown_api_key\"}").build();
+				}
+				return assertions(request, viaGateway.group(2), event.getResponseDefinition());
+			}
 			if (path.matches("/v[123]/.*")) {
-				return authenticate(request, event.getResponseDefinition());
+				ResponseDefinition denied = authenticate(request);
+				return (denied != null) ? denied : assertions(request, path, event.getResponseDefinition());
 			}
 			return event.getResponseDefinition();
+		}
+
+		private ResponseDefinition assertions(LoggedRequest request, String path, ResponseDefinition stubbed) {
+			java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("/v2/badgeclasses/([^/?]+)/assertions(\\?.*)?")
+				.matcher(path);
+			if (!matcher.matches()) {
+				return stubbed;
+			}
+			String badgeClass = matcher.group(1);
+			if (!FakeOeb.this.badgeClasses.contains(badgeClass)) {
+				return json(404, v2Error("entity not found or insufficient privileges")).build();
+			}
+			if (request.getMethod().getName().equals("GET")) {
+				return lookUp(request, badgeClass);
+			}
+			return issue(request, badgeClass);
+		}
+
+		private ResponseDefinition lookUp(LoggedRequest request, String badgeClass) {
+			List<String> recipients = request.queryParameter("recipient").isPresent()
+					? request.queryParameter("recipient").values() : List.of();
+			boolean includeRevoked = request.queryParameter("include_revoked").isPresent()
+					&& "true".equals(request.queryParameter("include_revoked").firstValue());
+			List<String> found = FakeOeb.this.assertions(badgeClass).stream()
+				.filter((stored) -> recipients.isEmpty() || recipients.contains(stored.recipient()))
+				.filter((stored) -> includeRevoked || !stored.revoked())
+				.map(FakeOeb::assertionJson)
+				.toList();
+			return json(200, envelope(found.toArray(String[]::new))).build();
+		}
+
+		private ResponseDefinition issue(LoggedRequest request, String badgeClass) {
+			IssueFailure failure = FakeOeb.this.issueFailures.poll();
+			if (failure != null && !failure.storeThenDrop()) {
+				ResponseDefinitionBuilder response = (failure.status() >= 500)
+						? WireMock.aResponse().withStatus(failure.status()).withHeader("Content-Type", "text/html")
+							.withBody("<html><body>Server Error</body></html>")
+						: json(failure.status(), failureBody(failure.status()));
+				if (failure.retryAfterSeconds() != null) {
+					response.withHeader("Retry-After", failure.retryAfterSeconds().toString());
+				}
+				return response.build();
+			}
+			String body = request.getBodyAsString();
+			String recipient = field(body, "identity");
+			if (recipient == null || !recipient.contains("@")) {
+				return json(400, "{\"status\":{\"success\":false,\"description\":\"bad request\"},\"result\":[],"
+						+ "\"fieldErrors\":{\"recipient\":[\"Enter a valid email address.\"]},\"validationErrors\":[]}").build();
+			}
+			// OEB lower-cases e-mail identities before storing them
+			recipient = recipient.toLowerCase(java.util.Locale.ROOT);
+			boolean noDuplicates = body.replace(" ", "").contains("\"allowDuplicateAwards\":false");
+			String finalRecipient = recipient;
+			synchronized (FakeOeb.this.assertionsByBadgeClass) {
+				List<StoredAssertion> stored = FakeOeb.this.assertionsByBadgeClass.computeIfAbsent(badgeClass,
+						(key) -> new CopyOnWriteArrayList<>());
+				if (noDuplicates && stored.stream().anyMatch((a) -> a.recipient().equals(finalRecipient) && !a.revoked())) {
+					return json(400, "{\"status\":{\"success\":false,\"description\":\"bad request\"},\"result\":[],"
+							+ "\"fieldErrors\":{},\"validationErrors\":[\"A previous award of this badge already exists for "
+							+ "this recipient.\"]}").build();
+				}
+				StoredAssertion assertion = new StoredAssertion(entityId(), recipient, body, false);
+				stored.add(assertion);
+				if (failure != null) {
+					return WireMock.aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)
+						.withFixedDelay((int) FakeOeb.this.issueDelay.toMillis()).build();
+				}
+				return json(201, envelope(assertionJson(assertion)))
+					.withFixedDelay((int) FakeOeb.this.issueDelay.toMillis()).build();
+			}
+		}
+
+		private static String failureBody(int status) {
+			if (status == 402) {
+				return "{\"status\":{\"success\":false,\"description\":\"miscellaneous error\"},\"result\":[],"
+						+ "\"fieldErrors\":\"Quota exceeded\"}";
+			}
+			if (status == 400) {
+				return "{\"status\":{\"success\":false,\"description\":\"bad request\"},\"result\":[],"
+						+ "\"fieldErrors\":{\"evidence\":[\"Enter a valid URL.\"]},\"validationErrors\":[]}";
+			}
+			if (status == 404) {
+				return v2Error("entity not found or insufficient privileges");
+			}
+			return "{\"status\":{\"success\":false,\"description\":\"miscellaneous error\"},\"result\":[]}";
+		}
+
+		private static String field(String json, String name) {
+			java.util.regex.Matcher matcher = java.util.regex.Pattern
+				.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+			return matcher.find() ? matcher.group(1) : null;
 		}
 
 		private ResponseDefinition token(LoggedRequest request) {
@@ -253,7 +456,8 @@ public final class FakeOeb implements AutoCloseable {
 				.build();
 		}
 
-		private ResponseDefinition authenticate(LoggedRequest request, ResponseDefinition stubbed) {
+		/** {@code null} when the call may proceed, otherwise OEB's refusal. */
+		private ResponseDefinition authenticate(LoggedRequest request) {
 			// OEB's CookieToBearerMiddleware: a cookie replaces whatever Authorization header was sent
 			Cookie cookie = request.getCookies().get("access_token");
 			String token = (cookie != null && !cookie.getValues().isEmpty()) ? cookie.getValue() : bearer(request);
@@ -264,7 +468,7 @@ public final class FakeOeb implements AutoCloseable {
 			if (!issued.scopes().contains("rw:issuer") && request.getUrl().matches("/v2/(issuers|badgeclasses|assertions).*")) {
 				return json(404, v2Error("entity not found or insufficient privileges")).build();
 			}
-			return stubbed;
+			return null;
 		}
 
 		private static String bearer(LoggedRequest request) {

@@ -33,7 +33,7 @@ final class TestInstitutions {
 	}
 
 	static void registerClients(FakeOeb oeb) {
-		oeb.registerClient(CLIENT_A, SECRET_A).registerClient(CLIENT_B, SECRET_B);
+		oeb.registerClient(CLIENT_A, SECRET_A).registerClient(CLIENT_B, SECRET_B).badgeClass("Qs4bN3yTQoa5xNmY1aV0gw");
 	}
 
 	/** Gateway properties for A and B against the fake OEB, with Redis keys of their own. */

@@ -1,0 +1,49 @@
+package org.oeb.bridge.common.awards;
+
+/**
+ * The Redis keys of one institution. All carry the institution as a hash tag, so that one
+ * institution's keys live in one Redis Cluster slot and its Lua scripts stay atomic there.
+ */
+public record AwardKeys(String prefix, String institution) {
+
+	/** The consumer group every issuer worker joins. */
+	public static final String GROUP = "issuers";
+
+	private String base() {
+		return this.prefix + ":{" + this.institution + "}:";
+	}
+
+	public String award(String ruleId, String userId) {
+		return base() + "award:" + ruleId + ":" + userId;
+	}
+
+	/** Pattern of all award keys, for operator listings. */
+	public String awardPattern() {
+		return base() + "award:*";
+	}
+
+	public String counts() {
+		return base() + "counts";
+	}
+
+	public String issuance() {
+		return base() + "issuance";
+	}
+
+	public String dead() {
+		return base() + "dead";
+	}
+
+	public String retries() {
+		return base() + "retries";
+	}
+
+	public String paused() {
+		return base() + "paused";
+	}
+
+	public String progress(String userId) {
+		return base() + "progress:" + userId;
+	}
+
+}

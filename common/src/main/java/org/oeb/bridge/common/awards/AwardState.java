@@ -1,0 +1,39 @@
+package org.oeb.bridge.common.awards;
+
+/** Where an award stands in the ledger. */
+public enum AwardState {
+
+	/** Decided; the issuance job is queued or being retried. */
+	PENDING("pending"),
+	/** Decided, but the learner has no usable e-mail yet; issued as soon as one appears. */
+	PENDING_IDENTITY("pending-identity"),
+	/** Decided while the institution runs in dry-run mode; nothing is issued. */
+	DRY_RUN("dry-run"),
+	/** OEB holds the assertion. */
+	ISSUED("issued"),
+	/** OEB refused it permanently, or retries were exhausted; waits for an operator. */
+	DEAD("dead"),
+	/** An operator dropped a dead award; the rule will not fire again for the learner. */
+	DISCARDED("discarded");
+
+	private final String value;
+
+	AwardState(String value) {
+		this.value = value;
+	}
+
+	/** The spelling stored in Redis and shown to operators. */
+	public String value() {
+		return this.value;
+	}
+
+	public static AwardState of(String value) {
+		for (AwardState state : values()) {
+			if (state.value.equals(value)) {
+				return state;
+			}
+		}
+		throw new IllegalArgumentException("unknown award state '" + value + "'");
+	}
+
+}

@@ -1,0 +1,116 @@
+package org.oeb.bridge.common.awards;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.oeb.bridge.common.rules.ConditionParser;
+import org.oeb.bridge.common.rules.Rule;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Award rules per institution.
+ *
+ * @param institutions by institution id (the same id as in the gateway)
+ * @param redisKeyPrefix prefix of the ledger, stream and snapshot keys in Redis
+ */
+@Validated
+@ConfigurationProperties(prefix = "bridge.awards", ignoreUnknownFields = false)
+public record AwardsProperties(Map<String, @Valid @NotNull Institution> institutions,
+		@DefaultValue("oeb-bridge") @NotBlank String redisKeyPrefix) {
+
+	private static final Pattern INSTITUTION_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+	private static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+	private static final Pattern ENTITY_ID = Pattern.compile("[A-Za-z0-9_-]{22}");
+
+	public AwardsProperties {
+		institutions = (institutions != null) ? Map.copyOf(institutions) : Map.of();
+		institutions.forEach(AwardsProperties::validate);
+	}
+
+	private static void validate(String id, Institution institution) {
+		String key = "bridge.awards.institutions." + id;
+		if (!INSTITUTION_ID.matcher(id).matches()) {
+			throw new IllegalArgumentException(key + ": an institution id must be lower-case letters, digits and '-'");
+		}
+		Set<String> ruleIds = new HashSet<>();
+		for (int i = 0; i < institution.rules().size(); i++) {
+			RuleProperties rule = institution.rules().get(i);
+			String where = key + ".rules[" + i + "]" + ((rule.id() != null) ? " (rule '" + rule.id() + "')" : "");
+			if (rule.id() == null || !RULE_ID.matcher(rule.id()).matches()) {
+				throw new IllegalArgumentException(where + ": id must be 1-64 letters, digits, '.', '_' or '-'");
+			}
+			if (!ruleIds.add(rule.id())) {
+				throw new IllegalArgumentException(where + ": the id is used twice; a rule id must stay unique and "
+						+ "stable, it is part of the award ledger key");
+			}
+			if (rule.badgeClass() == null || !ENTITY_ID.matcher(rule.badgeClass()).matches()) {
+				throw new IllegalArgumentException(where + ": badge-class must be the 22-character OEB entityId of "
+						+ "the badge class (got '" + rule.badgeClass() + "')");
+			}
+			try {
+				ConditionParser.parse(rule.when());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException(where + ": when: " + ex.getMessage(), ex);
+			}
+			if (rule.notBefore() != null && rule.notAfter() != null && rule.notAfter().isBefore(rule.notBefore())) {
+				throw new IllegalArgumentException(where + ": not-after is before not-before");
+			}
+		}
+	}
+
+	/**
+	 * One institution.
+	 *
+	 * @param gatewayApiKey the connector key this institution's calls present to the gateway
+	 * @param dryRun decide and record, but issue nothing
+	 * @param rules its award rules
+	 */
+	public record Institution(@NotBlank String gatewayApiKey, @DefaultValue("false") boolean dryRun,
+			List<@Valid @NotNull RuleProperties> rules) {
+
+		public Institution {
+			rules = (rules != null) ? List.copyOf(rules) : List.of();
+		}
+
+		public List<Rule> compiledRules() {
+			return this.rules.stream()
+				.map((rule) -> new Rule(rule.id(), rule.badgeClass(), ConditionParser.parse(rule.when()),
+						rule.notifyLearner(), rule.notBefore(), rule.notAfter()))
+				.toList();
+		}
+
+		@Override
+		public String toString() {
+			return "Institution[gatewayApiKey=******, dryRun=" + this.dryRun + ", rules=" + this.rules + "]";
+		}
+
+	}
+
+	/**
+	 * One rule.
+	 *
+	 * @param id stable id; renaming it makes every learner eligible again
+	 * @param badgeClass OEB badge-class entityId
+	 * @param when the condition, e.g. {@code course-completed(course=42)}
+	 * @param notifyLearner whether OEB mails the learner
+	 * @param notBefore achievements before this instant do not count
+	 * @param notAfter achievements after this instant do not count
+	 */
+	public record RuleProperties(String id, String badgeClass, String when,
+			@DefaultValue("true") boolean notifyLearner, Instant notBefore, Instant notAfter) {
+	}
+
+}

@@ -1,0 +1,211 @@
+package org.oeb.bridge.common.issuance;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import feign.FeignException;
+import feign.Response;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Talks to OEB (through the gateway) about one award and says what the answer means: issued,
+ * already there, quota exhausted, worth retrying, or refused for good.
+ */
+class OebIssuer {
+
+	private static final int MAX_BODY = 64 * 1024;
+
+	private static final String DUPLICATE = "A previous award of this badge already exists for this recipient";
+
+	private static final String RECIPIENT_PROFILE_CONTEXT = "https://api.openbadges.education/static/extensions/recipientProfile/context.json";
+
+	private final GatewayClient gateway;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	OebIssuer(GatewayClient gateway) {
+		this.gateway = gateway;
+	}
+
+	Outcome issue(String institution, String apiKey, Map<String, String> award) {
+		String body = issueBody(award);
+		try (Response response = this.gateway.issue(institution, award.get("badgeClass"), apiKey, body)) {
+			int status = response.status();
+			JsonNode answer = read(response);
+			if (status == 200 || status == 201) {
+				String assertion = answer.path("result").path(0).path("entityId").asString("");
+				return assertion.isEmpty() ? new Outcome.Transient("OEB answered " + status + " without an assertion id",
+						null) : new Outcome.Issued(assertion);
+			}
+			if (status == 400 && answer.path("validationErrors").toString().contains(DUPLICATE)) {
+				return new Outcome.AlreadyAwarded();
+			}
+			return classifyFailure(institution, status, answer, retryAfter(response));
+		}
+		catch (FeignException | IOException ex) {
+			return new Outcome.Transient("no answer from the gateway (" + ex.getClass().getSimpleName() + ")", null);
+		}
+	}
+
+	/** Finds an existing award of the badge class to the recipient, revoked ones included. */
+	Outcome lookUp(String institution, String apiKey, String badgeClass, String email) {
+		try (Response response = this.gateway.findAwards(institution, badgeClass, apiKey, email, true, true)) {
+			int status = response.status();
+			JsonNode answer = read(response);
+			if (status == 200) {
+				for (JsonNode assertion : answer.path("result")) {
+					String id = assertion.path("entityId").asString("");
+					if (!id.isEmpty()) {
+						return new Outcome.Issued(id);
+					}
+				}
+				return new Outcome.NotFound();
+			}
+			return classifyFailure(institution, status, answer, retryAfter(response));
+		}
+		catch (FeignException | IOException ex) {
+			return new Outcome.Transient("no answer from the gateway (" + ex.getClass().getSimpleName() + ")", null);
+		}
+	}
+
+	private Outcome classifyFailure(String institution, int status, JsonNode answer, Duration retryAfter) {
+		if (status == 402) {
+			return new Outcome.QuotaExhausted("OEB quota exhausted (HTTP 402)");
+		}
+		if (status == 401 || status == 403) {
+			return new Outcome.Transient("the gateway refused the connector key (HTTP " + status + "); check "
+					+ "bridge.awards.institutions." + institution + ".gateway-api-key", retryAfter);
+		}
+		if (status == 408 || status == 425 || status == 429 || status >= 500) {
+			return new Outcome.Transient("HTTP " + status + describe(answer), retryAfter);
+		}
+		String meaning = (status == 404) ? " (badge class not found, or the institution's OEB account may not issue it)"
+				: "";
+		return new Outcome.Refused("HTTP " + status + meaning + describe(answer));
+	}
+
+	private String issueBody(Map<String, String> award) {
+		ObjectNode body = this.json.createObjectNode();
+		ObjectNode recipient = body.putObject("recipient");
+		recipient.put("identity", award.get("email"));
+		recipient.put("type", "email");
+		body.put("notify", Boolean.parseBoolean(award.getOrDefault("notify", "true")));
+		body.put("allowDuplicateAwards", false);
+		ArrayNode evidence = body.putArray("evidence");
+		StringBuilder narrative = new StringBuilder();
+		for (JsonNode item : this.json.readTree(award.getOrDefault("evidence", "[]"))) {
+			ObjectNode entry = evidence.addObject();
+			String url = item.path("url").asString("");
+			if (!url.isEmpty()) {
+				entry.put("url", url);
+			}
+			String text = item.path("narrative").asString("");
+			entry.put("narrative", text);
+			narrative.append((narrative.length() > 0) ? "\n\n" : "").append(text);
+		}
+		body.put("narrative", narrative.toString());
+		String name = award.getOrDefault("name", "");
+		if (!name.isBlank()) {
+			ObjectNode profile = body.putObject("extensions").putObject("extensions:recipientProfile");
+			profile.put("@context", RECIPIENT_PROFILE_CONTEXT);
+			profile.putArray("type").add("Extension").add("extensions:RecipientProfile");
+			profile.put("name", name);
+		}
+		return this.json.writeValueAsString(body);
+	}
+
+	private JsonNode read(Response response) throws IOException {
+		if (response.body() == null) {
+			return this.json.createObjectNode();
+		}
+		try (InputStream in = response.body().asInputStream()) {
+			byte[] bytes = in.readNBytes(MAX_BODY);
+			try {
+				return this.json.readTree(new String(bytes, StandardCharsets.UTF_8));
+			}
+			catch (RuntimeException notJson) {
+				// OEB's 5xx pages are HTML
+				return this.json.createObjectNode();
+			}
+		}
+	}
+
+	private static String describe(JsonNode answer) {
+		StringBuilder detail = new StringBuilder();
+		JsonNode description = answer.path("status").path("description");
+		if (description.isString()) {
+			detail.append(": ").append(description.asString());
+		}
+		for (String field : new String[] { "fieldErrors", "validationErrors" }) {
+			JsonNode errors = answer.path(field);
+			if (!errors.isMissingNode() && !errors.isNull() && !errors.isEmpty()) {
+				detail.append("; ").append(field).append(' ').append(errors);
+			}
+		}
+		String text = detail.toString();
+		return (text.length() > 500) ? text.substring(0, 500) + "…" : text;
+	}
+
+	private static Duration retryAfter(Response response) {
+		Collection<String> values = response.headers().entrySet()
+			.stream()
+			.filter((entry) -> entry.getKey().equalsIgnoreCase("Retry-After"))
+			.flatMap((entry) -> entry.getValue().stream())
+			.collect(Collectors.toList());
+		for (String value : values) {
+			String trimmed = value.trim();
+			if (trimmed.matches("\\d{1,7}")) {
+				return Duration.ofSeconds(Long.parseLong(trimmed));
+			}
+			try {
+				Duration until = Duration.between(java.time.Instant.now(),
+						ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+				return until.isNegative() ? Duration.ZERO : until;
+			}
+			catch (RuntimeException ex) {
+				// not a date either: ignore the header
+			}
+		}
+		return null;
+	}
+
+	/** What an OEB answer means for the award. */
+	sealed interface Outcome {
+
+		/** OEB holds the award. */
+		record Issued(String assertionId) implements Outcome {
+		}
+
+		/** The look-up found nothing. */
+		record NotFound() implements Outcome {
+		}
+
+		/** OEB refused a second active award: it already holds one. */
+		record AlreadyAwarded() implements Outcome {
+		}
+
+		/** HTTP 402: the institution's award quota is used up. */
+		record QuotaExhausted(String reason) implements Outcome {
+		}
+
+		/** Worth trying again later, after a look-up. */
+		record Transient(String reason, Duration retryAfter) implements Outcome {
+		}
+
+		/** Refused for good; goes to the dead letters. */
+		record Refused(String reason) implements Outcome {
+		}
+
+	}
+
+}

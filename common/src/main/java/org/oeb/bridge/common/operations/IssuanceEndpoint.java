@@ -1,0 +1,147 @@
+package org.oeb.bridge.common.operations;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import org.oeb.bridge.common.awards.AwardEngine;
+import org.oeb.bridge.common.awards.AwardLedger;
+import org.oeb.bridge.common.awards.AwardState;
+import org.oeb.bridge.common.awards.AwardsProperties;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+/**
+ * {@code /actuator/issuance}: per institution the awards by state, the newest dead letters
+ * with their reasons, and the learners waiting for an e-mail; {@code POST} replays or
+ * discards a dead letter, or resumes a paused institution. E-mail addresses are masked.
+ */
+@Endpoint(id = "issuance")
+public class IssuanceEndpoint {
+
+	private static final int LISTED = 20;
+
+	private static final Set<String> ACTIONS = Set.of("replay", "discard", "resume");
+
+	private final AwardsProperties awards;
+
+	private final AwardLedger ledger;
+
+	private final AwardEngine engine;
+
+	public IssuanceEndpoint(AwardsProperties awards, AwardLedger ledger, AwardEngine engine) {
+		this.awards = awards;
+		this.ledger = ledger;
+		this.engine = engine;
+	}
+
+	@ReadOperation
+	public Map<String, Object> institutions() {
+		Map<String, Object> all = new LinkedHashMap<>();
+		for (String institution : this.awards.institutions().keySet()) {
+			Map<String, Object> summary = new LinkedHashMap<>();
+			summary.put("dryRun", this.engine.isDryRun(institution));
+			summary.put("paused", pauseOf(institution));
+			summary.put("counts", this.ledger.counts(institution));
+			summary.put("backlog", this.ledger.backlog(institution));
+			all.put(institution, summary);
+		}
+		return all;
+	}
+
+	@ReadOperation
+	public WebEndpointResponse<Map<String, Object>> institution(@Selector String institution) {
+		if (!this.awards.institutions().containsKey(institution)) {
+			return new WebEndpointResponse<>(Map.of("error", "unknown institution '" + institution + "'"), 404);
+		}
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("dryRun", this.engine.isDryRun(institution));
+		details.put("paused", pauseOf(institution));
+		details.put("counts", this.ledger.counts(institution));
+		details.put("backlog", this.ledger.backlog(institution));
+		details.put("lastFailures", this.ledger.deadLetters(institution, LISTED)
+			.stream()
+			.map((letter) -> masked(letter, List.of("entry", "rule", "user", "reason", "at")))
+			.toList());
+		details.put("pendingIdentity", this.ledger.inState(institution, AwardState.PENDING_IDENTITY, LISTED)
+			.stream()
+			.map((award) -> masked(award, List.of("rule", "user", "course", "decidedAt")))
+			.toList());
+		details.put("dryRunDecisions", this.ledger.inState(institution, AwardState.DRY_RUN, LISTED)
+			.stream()
+			.map((award) -> masked(award, List.of("rule", "user", "email", "course", "achievedAt")))
+			.toList());
+		return new WebEndpointResponse<>(details, 200);
+	}
+
+	/**
+	 * {@code POST /actuator/issuance/{institution}} with {@code {"action": "replay" | "discard",
+	 * "rule": "…", "user": "…"}} or {@code {"action": "resume"}}.
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Map<String, Object>> act(@Selector String institution, String action,
+			@Nullable String rule, @Nullable String user) {
+		if (!this.awards.institutions().containsKey(institution)) {
+			return answer(404, "unknown institution '" + institution + "'");
+		}
+		if (action == null || !ACTIONS.contains(action)) {
+			return answer(400, "action must be one of " + ACTIONS);
+		}
+		if ("resume".equals(action)) {
+			this.ledger.resume(institution);
+			return answer(200, "issuing for '" + institution + "' resumed");
+		}
+		if (rule == null || rule.isBlank() || user == null || user.isBlank()) {
+			return answer(400, action + " needs 'rule' and 'user'");
+		}
+		String result = "replay".equals(action) ? this.ledger.replay(institution, rule, user)
+				: this.ledger.discard(institution, rule, user);
+		if ("replayed".equals(result) || "discarded".equals(result)) {
+			return answer(200, "award of rule '" + rule + "' for user " + user + " " + result);
+		}
+		if ("missing".equals(result)) {
+			return answer(404, "no award of rule '" + rule + "' for user " + user);
+		}
+		return answer(409, "the award is " + result + ", not dead; only dead letters can be replayed or discarded");
+	}
+
+	private Map<String, Object> pauseOf(String institution) {
+		return this.ledger.pausedReason(institution).<Map<String, Object>>map((reason) -> {
+			Map<String, Object> pause = new LinkedHashMap<>();
+			pause.put("reason", reason);
+			this.ledger.pausedFor(institution).ifPresent((left) -> pause.put("resumesInSeconds", left.toSeconds()));
+			return pause;
+		}).orElse(null);
+	}
+
+	private static Map<String, String> masked(Map<String, String> source, List<String> fields) {
+		Map<String, String> shown = new LinkedHashMap<>();
+		for (String field : fields) {
+			String value = source.get(field);
+			if (value != null) {
+				shown.put(field, "email".equals(field) ? maskEmail(value) : value);
+			}
+		}
+		return shown;
+	}
+
+	/** {@code max.muster@example.org} becomes {@code m***@example.org}. */
+	static String maskEmail(String email) {
+		int at = email.indexOf('@');
+		if (at <= 0) {
+			return email.isEmpty() ? "" : "***";
+		}
+		return email.charAt(0) + "***" + email.substring(at);
+	}
+
+	private static WebEndpointResponse<Map<String, Object>> answer(int status, String message) {
+		return new WebEndpointResponse<>(Map.of((status < 300) ? "result" : "error", message), status);
+	}
+
+}

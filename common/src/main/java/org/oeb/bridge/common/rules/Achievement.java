@@ -1,0 +1,33 @@
+package org.oeb.bridge.common.rules;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * A condition that holds: when it was achieved (by the LMS's clock, not when it was seen) and
+ * the evidence that shows it.
+ */
+public record Achievement(Instant achievedAt, List<Evidence> evidence) {
+
+	public Achievement {
+		evidence = List.copyOf(evidence);
+	}
+
+	static Achievement of(Instant achievedAt, URI url, String narrative) {
+		return new Achievement(achievedAt, List.of(new Evidence(url, narrative)));
+	}
+
+	static List<Evidence> evidenceOf(Collection<Achievement> achievements) {
+		List<Evidence> evidence = new ArrayList<>();
+		achievements.forEach((achievement) -> evidence.addAll(achievement.evidence()));
+		return evidence;
+	}
+
+	/** One evidence item as OEB takes it: a link into the LMS and a sentence. */
+	public record Evidence(URI url, String narrative) {
+	}
+
+}
