@@ -120,15 +120,44 @@ public class IssuanceWorkers implements SmartLifecycle {
 	}
 
 	private void workLoop(String consumer) {
-		while (this.running) {
-			try {
-				List<StreamJob> jobs = readNewJobs(consumer);
-				for (StreamJob job : jobs) {
+		runUntilStopped(consumer, () -> {
+			List<StreamJob> jobs = readNewJobs(consumer);
+			for (StreamJob job : jobs) {
+				process(job);
+			}
+			if (jobs.isEmpty()) {
+				Thread.sleep(IDLE_PAUSE.toMillis());
+			}
+		});
+	}
+
+	private void maintenanceLoop(String consumer) {
+		runUntilStopped(consumer, () -> {
+			for (String institution : this.awards.institutions().keySet()) {
+				if (this.ledger.pausedReason(institution).isPresent()) {
+					continue;
+				}
+				this.ledger.moveDueRetries(institution, 500);
+				for (StreamJob job : this.ledger.reclaim(institution, consumer, this.properties.claimTimeout(),
+						this.properties.batchSize())) {
+					logger.info("Reclaimed issuance job of rule '{}' for user {} of institution '{}'", job.ruleId(),
+							job.userId(), institution);
+					this.meters.counter("bridge.awards.reclaimed", "institution", institution).increment();
 					process(job);
 				}
-				if (jobs.isEmpty()) {
-					Thread.sleep(IDLE_PAUSE.toMillis());
-				}
+			}
+			Thread.sleep(this.properties.maintenanceInterval().toMillis());
+		});
+	}
+
+	/**
+	 * Repeats {@code step} until stopped. A failing step is logged and retried after a pause;
+	 * the jobs it held stay unacknowledged, so another worker reclaims them.
+	 */
+	private void runUntilStopped(String consumer, Step step) {
+		while (this.running) {
+			try {
+				step.run();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -145,36 +174,11 @@ public class IssuanceWorkers implements SmartLifecycle {
 		}
 	}
 
-	private void maintenanceLoop(String consumer) {
-		while (this.running) {
-			try {
-				for (String institution : this.awards.institutions().keySet()) {
-					if (this.ledger.pausedReason(institution).isPresent()) {
-						continue;
-					}
-					this.ledger.moveDueRetries(institution, 500);
-					for (StreamJob job : this.ledger.reclaim(institution, consumer, this.properties.claimTimeout(),
-							this.properties.batchSize())) {
-						logger.info("Reclaimed issuance job of rule '{}' for user {} of institution '{}'",
-								job.ruleId(), job.userId(), institution);
-						this.meters.counter("bridge.awards.reclaimed", "institution", institution).increment();
-						process(job);
-					}
-				}
-				Thread.sleep(this.properties.maintenanceInterval().toMillis());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-			catch (RuntimeException ex) {
-				if (!this.running) {
-					return;
-				}
-				logger.warn("Issuance maintenance failed: {}", ex.toString());
-				sleepQuietly(Duration.ofSeconds(1));
-			}
-		}
+	@FunctionalInterface
+	private interface Step {
+
+		void run() throws InterruptedException;
+
 	}
 
 	@SuppressWarnings("unchecked")
