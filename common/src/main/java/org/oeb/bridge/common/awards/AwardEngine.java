@@ -108,6 +108,12 @@ public class AwardEngine {
 		return new SweepReport(institution, observed, decided, promoted);
 	}
 
+	/** The institution's rules, for connectors deciding what to read from their LMS. */
+	public List<Rule> rules(String institution) {
+		InstitutionRules rules = this.institutions.get(institution);
+		return (rules != null) ? rules.rules() : List.of();
+	}
+
 	public boolean isDryRun(String institution) {
 		InstitutionRules rules = this.institutions.get(institution);
 		return rules != null && rules.dryRun();

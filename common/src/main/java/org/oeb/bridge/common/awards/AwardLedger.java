@@ -276,6 +276,40 @@ public class AwardLedger {
 		return jobs;
 	}
 
+	/**
+	 * The users for whom at least one of the rules has not settled yet: no decision, or one
+	 * parked for a missing e-mail or by dry-run. Pollers skip the others.
+	 */
+	public java.util.Set<String> usersStillOpen(String institution, java.util.Collection<String> ruleIds,
+			java.util.Collection<String> userIds) {
+		AwardKeys keys = keys(institution);
+		List<String> users = List.copyOf(userIds);
+		List<String> rules = List.copyOf(ruleIds);
+		List<Object> states = this.redis.executePipelined((org.springframework.data.redis.core.RedisCallback<Object>) (
+				connection) -> {
+			for (String user : users) {
+				for (String rule : rules) {
+					connection.hashCommands()
+						.hGet(keys.award(rule, user).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+								"state".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				}
+			}
+			return null;
+		});
+		java.util.Set<String> open = new java.util.LinkedHashSet<>();
+		for (int u = 0; u < users.size(); u++) {
+			for (int r = 0; r < rules.size(); r++) {
+				Object state = states.get(u * rules.size() + r);
+				if (state == null || AwardState.PENDING_IDENTITY.value().equals(state)
+						|| AwardState.DRY_RUN.value().equals(state)) {
+					open.add(users.get(u));
+					break;
+				}
+			}
+		}
+		return open;
+	}
+
 	/** Acknowledges a job that needs no work (its award is no longer pending). */
 	public void acknowledge(String institution, String streamEntry) {
 		AwardKeys keys = keys(institution);
