@@ -322,6 +322,46 @@ class MoodleConnectorApplicationTests {
 	}
 
 	@Test
+	void completionComputedByCronWithoutTheLearnerVisitingIsFoundByTheNightlySweep() {
+		String user = learner("42");
+		this.poller.poll("uni-a", "42", false);
+		moodle.completion("42", user, true, COMPLETED_AT);
+
+		this.poller.poll("uni-a", "42", false);
+		assertThat(this.ledger.award("uni-a", "course-42", user)).isEmpty();
+		this.poller.poll("uni-a", "42", true);
+
+		awaitIssued("course-42", user);
+	}
+
+	@Test
+	void onlyTheReplicaHoldingTheCourseLeasePollsItAndADeadHoldersLeaseExpires() {
+		String lease = leaseKey("42");
+		this.redis.opsForValue().set(lease, "a-replica-that-died", Duration.ofMillis(800));
+
+		assertThat(this.poller.poll("uni-a", "42", false)).isEqualTo(CycleReport.SKIPPED);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.poller.poll("uni-a", "42", false) != CycleReport.SKIPPED);
+		assertThat(this.redis.hasKey(lease)).isFalse();
+	}
+
+	@Test
+	void restProtocolDisabledIsReportedAsSuch() {
+		moodle.restDisabled(true);
+		try {
+			SiteStatus status = this.sites.check("uni-a");
+
+			assertThat(status.state()).isEqualTo(SiteStatus.State.MISCONFIGURED);
+			assertThat(status.message()).contains("empty body", "REST protocol are disabled");
+			assertThat(this.poller.poll("uni-a", "42", false)).isEqualTo(CycleReport.SKIPPED);
+		}
+		finally {
+			moodle.restDisabled(false);
+			this.sites.check("uni-a");
+		}
+	}
+
+	@Test
 	void largeArrayParametersAreSplitBelowMaxInputVars() {
 		MoodleClient client = this.sites.client("uni-a");
 		List<String> ids = new java.util.ArrayList<>();
@@ -334,6 +374,16 @@ class MoodleConnectorApplicationTests {
 
 		assertThat(moodle.calls("core_user_get_users_by_field")).hasSize(3).allSatisfy((call) -> assertThat(
 				call.getBodyAsString().split("values%5B").length - 1).isLessThanOrEqualTo(500));
+	}
+
+	@Autowired
+	private org.springframework.data.redis.core.StringRedisTemplate redis;
+
+	@Autowired
+	private org.oeb.bridge.moodle.site.MoodleProperties moodleProperties;
+
+	private String leaseKey(String course) {
+		return this.moodleProperties.redisKeyPrefix() + ":{uni-a}:lease:" + course;
 	}
 
 	private org.springframework.test.web.servlet.ResultActions hook(String path, String body) throws Exception {

@@ -92,16 +92,9 @@ class MoodleReader {
 	 * completion for the learner (no criteria, not enrolled).
 	 */
 	CourseCompletion courseCompletion(MoodleClient client, String course, String userId) {
-		JsonNode answer;
-		try {
-			answer = client.call("core_completion_get_course_completion_status",
-					Map.of("courseid", course, "userid", userId));
-		}
-		catch (MoodleException ex) {
-			if (ex.kind() == MoodleException.Kind.REFUSED) {
-				return null;
-			}
-			throw ex;
+		JsonNode answer = callForLearner(client, "core_completion_get_course_completion_status", course, userId);
+		if (answer == null) {
+			return null;
 		}
 		JsonNode status = answer.path("completionstatus");
 		boolean completed = status.path("completed").asBoolean(false);
@@ -116,16 +109,9 @@ class MoodleReader {
 	}
 
 	Map<String, ActivityProgress> activities(MoodleClient client, String course, String userId) {
-		JsonNode answer;
-		try {
-			answer = client.call("core_completion_get_activities_completion_status",
-					Map.of("courseid", course, "userid", userId));
-		}
-		catch (MoodleException ex) {
-			if (ex.kind() == MoodleException.Kind.REFUSED) {
-				return Map.of();
-			}
-			throw ex;
+		JsonNode answer = callForLearner(client, "core_completion_get_activities_completion_status", course, userId);
+		if (answer == null) {
+			return Map.of();
 		}
 		Map<String, ActivityProgress> activities = new HashMap<>();
 		for (JsonNode status : answer.path("statuses")) {
@@ -138,6 +124,22 @@ class MoodleReader {
 					seconds(status.path("timecompleted"))));
 		}
 		return activities;
+	}
+
+	/**
+	 * A per-learner completion call; {@code null} when Moodle refuses it for that learner
+	 * ({@code usernotenroled}, {@code nocriteriaset}, …), which skips the learner, not the cycle.
+	 */
+	private static JsonNode callForLearner(MoodleClient client, String function, String course, String userId) {
+		try {
+			return client.call(function, Map.of("courseid", course, "userid", userId));
+		}
+		catch (MoodleException ex) {
+			if (ex.kind() == MoodleException.Kind.REFUSED) {
+				return null;
+			}
+			throw ex;
+		}
 	}
 
 	static URI courseUrl(MoodleClient client, String course) {

@@ -60,11 +60,8 @@ class WebhookController {
 	@PostMapping(path = "/webhooks/moodle/{institution}/local-webhooks")
 	ResponseEntity<Map<String, String>> localWebhooks(@PathVariable String institution,
 			@RequestBody(required = false) String body) {
-		JsonNode event;
-		try {
-			event = this.json.readTree((body != null) ? body : "");
-		}
-		catch (RuntimeException ex) {
+		JsonNode event = parseEvent(body);
+		if (event == null) {
 			return reject(institution, 400, "the body is not JSON");
 		}
 		if (!event.isObject()) {
@@ -83,11 +80,8 @@ class WebhookController {
 		if (!secretMatches(institution, bearer(authorization))) {
 			return reject(institution, 401, "missing or wrong bearer secret");
 		}
-		JsonNode event;
-		try {
-			event = this.json.readTree((body != null) ? body : "");
-		}
-		catch (RuntimeException ex) {
+		JsonNode event = parseEvent(body);
+		if (event == null) {
 			return reject(institution, 400, "the body is not JSON");
 		}
 		if (!event.isObject()) {
@@ -130,6 +124,15 @@ class WebhookController {
 		}
 		this.hints.submit(institution, course, user, name.substring(name.lastIndexOf('\\') + 1));
 		return ResponseEntity.accepted().body(Map.of("status", "accepted"));
+	}
+
+	private JsonNode parseEvent(String body) {
+		try {
+			return this.json.readTree((body != null) ? body : "");
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 	private boolean secretMatches(String institution, String presented) {
