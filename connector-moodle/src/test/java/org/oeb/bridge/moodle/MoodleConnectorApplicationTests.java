@@ -19,7 +19,7 @@ import org.oeb.bridge.moodle.poll.CoursePoller.CycleReport;
 import org.oeb.bridge.moodle.site.MoodleClient;
 import org.oeb.bridge.moodle.site.MoodleSites;
 import org.oeb.bridge.moodle.site.SiteStatus;
-import org.oeb.bridge.moodle.testing.FakeMoodle;
+import org.oeb.bridge.testing.FakeMoodle;
 import org.oeb.bridge.testing.FakeOeb;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -1,4 +1,4 @@
-package org.oeb.bridge.moodle.testing;
+package org.oeb.bridge.testing;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
