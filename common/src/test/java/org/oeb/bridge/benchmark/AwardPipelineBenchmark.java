@@ -21,7 +21,7 @@ import org.oeb.bridge.common.progress.LearnerProgress;
 import org.oeb.bridge.common.progress.LearnerProgress.CourseCompletion;
 import org.oeb.bridge.common.progress.LearnerProgress.Learner;
 import org.oeb.bridge.testing.FakeOeb;
-import org.oeb.bridge.testing.RedisForTests;
+import org.oeb.bridge.testing.LocalRedis;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -48,7 +48,7 @@ public final class AwardPipelineBenchmark {
 		int repeats = Integer.getInteger("benchmark.repeats", 5);
 		int workers = Integer.getInteger("benchmark.workers", 8);
 		int learners = observations / repeats;
-		RedisForTests.ensureRunning();
+		LocalRedis.ensureRunning();
 		String prefix = "bench-" + UUID.randomUUID();
 		try (FakeOeb oeb = FakeOeb.start()) {
 			oeb.actAsGateway("bench", "bench-key").badgeClass(BADGE);

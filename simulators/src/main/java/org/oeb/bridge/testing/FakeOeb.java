@@ -153,6 +153,34 @@ public final class FakeOeb implements AutoCloseable {
 	}
 
 	/**
+	 * A badge class with its v2 JSON (name, description, OEB extensions such as category,
+	 * study load and ESCO competencies), served at {@code GET /v2/badgeclasses/{entityId}}.
+	 */
+	public FakeOeb badgeClass(String entityId, String badgeClassJson) {
+		badgeClass(entityId);
+		this.server.stubFor(WireMock.get(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/badgeclasses/" + entityId))
+			.willReturn(json(200, envelope(badgeClassJson))));
+		return this;
+	}
+
+	/** The JSON of a badge class the way OEB's UI creates one, with its extensions. */
+	public static String competencyBadgeClass(String entityId, String issuer, String name, int studyLoadMinutes,
+			String competency, String escoUri) {
+		String context = "https://api.openbadges.education/static/extensions/";
+		return "{\"entityType\":\"BadgeClass\",\"entityId\":\"" + entityId + "\",\"issuer\":\"" + issuer
+				+ "\",\"name\":\"" + name + "\",\"description\":\"" + name + " (sandbox)\",\"language\":\"en\","
+				+ "\"criteriaNarrative\":\"Complete the course\",\"extensions\":{"
+				+ "\"extensions:CategoryExtension\":{\"@context\":\"" + context + "CategoryExtension/context.json\","
+				+ "\"type\":[\"Extension\",\"extensions:CategoryExtension\"],\"Category\":\"competency\"},"
+				+ "\"extensions:StudyLoadExtension\":{\"@context\":\"" + context + "StudyLoadExtension/context.json\","
+				+ "\"type\":[\"Extension\",\"extensions:StudyLoadExtension\"],\"StudyLoad\":" + studyLoadMinutes + "},"
+				+ "\"extensions:CompetencyExtension\":[{\"@context\":\"" + context + "CompetencyExtension/context.json\","
+				+ "\"type\":[\"Extension\",\"extensions:CompetencyExtension\"],\"name\":\"" + competency + "\","
+				+ "\"description\":\"" + competency + "\",\"framework\":\"esco\",\"framework_identifier\":\"" + escoUri
+				+ "\",\"source\":\"manual\",\"studyLoad\":" + studyLoadMinutes + ",\"category\":\"skill\"}]}}";
+	}
+
+	/**
 	 * Serves {@code /oeb/{institution}/…} as the gateway would for a connector presenting
 	 * {@code apiKey}: the prefix is stripped and the OEB token step is skipped. Lets the award
 	 * pipeline be tested without starting the gateway.

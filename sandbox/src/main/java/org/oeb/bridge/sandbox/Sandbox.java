@@ -1,0 +1,314 @@
+package org.oeb.bridge.sandbox;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import org.oeb.bridge.testing.FakeMoodle;
+import org.oeb.bridge.testing.FakeOeb;
+import org.oeb.bridge.testing.LocalRedis;
+
+/**
+ * Starts the bridge locally: Redis (the one on 127.0.0.1:6379, or an embedded one), simulated
+ * OEB and Moodle, the gateway and both connectors as separate processes from their jars. It
+ * seeds a demo institution, makes a learner complete the demo course, and shows the decision,
+ * the issue call and the assertion. Ctrl-C stops everything it started.
+ */
+public final class Sandbox {
+
+	static final String INSTITUTION = "demo";
+
+	static final String BADGE_CLASS = "SandboxBadge0000000001";
+
+	static final String ISSUER = "SandboxIssuer000000001";
+
+	static final String MOODLE_TOKEN = "5a4db0c5e1f2a3b4c5d6e7f8a9b0c1d2";
+
+	static final String CONNECTOR_KEY = "sandbox-connector-key";
+
+	static final String OPERATOR_PASSWORD = "sandbox";
+
+	static final String HOOK_SECRET = "sandbox-hook";
+
+	private final Path root;
+
+	/** Redis keys of this run only: a second run starts from a clean slate on a shared Redis. */
+	private final String run = "sandbox-" + Long.toString(System.currentTimeMillis(), 36);
+
+	private final List<Service> services = new ArrayList<>();
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private FakeOeb oeb;
+
+	private FakeMoodle moodle;
+
+	private Sandbox(Path root) {
+		this.root = root;
+	}
+
+	public static void main(String[] args) throws Exception {
+		Path root = Path.of((args.length > 0) ? args[0] : ".").toAbsolutePath().normalize();
+		Sandbox sandbox = new Sandbox(root);
+		Runtime.getRuntime().addShutdownHook(new Thread(sandbox::stop, "sandbox-stop"));
+		sandbox.run();
+		Thread.currentThread().join();
+	}
+
+	private void run() throws Exception {
+		say("starting the OEB LMS Bridge sandbox in " + this.root);
+		requireFree(8080, 8081, 8082);
+		LocalRedis.ensureRunning();
+		say(LocalRedis.startedEmbedded() ? "Redis: embedded redis-server on 127.0.0.1:6379"
+				: "Redis: the one answering on 127.0.0.1:6379 (this run's keys start with '" + this.run + "')");
+		startSimulators();
+		Path logs = Files.createDirectories(this.root.resolve("sandbox/target/logs"));
+		this.services.add(Service.start("gateway", jar("gateway"), gatewayArguments(), logs));
+		this.services.add(Service.start("moodle", jar("connector-moodle"), moodleArguments(), logs));
+		this.services.add(Service.start("canvas", jar("connector-canvas"), List.of("--server.port=8082"), logs));
+		for (Service service : this.services) {
+			service.awaitHealthy(this.http, Duration.ofSeconds(180));
+			say(service.name() + " is up on port " + service.port());
+		}
+		scenario();
+	}
+
+	private void startSimulators() {
+		this.oeb = FakeOeb.start();
+		this.oeb.registerClient("sandbox-client", "sandbox-secret")
+			.badgeClass(BADGE_CLASS, FakeOeb.competencyBadgeClass(BADGE_CLASS, ISSUER, "Open Science Basics", 300,
+					"conduct research", "http://data.europa.eu/esco/skill/b9e8ce4c-6e74-4d8c-8d26-ca0b5c98a0b4"));
+		say("simulated OEB on " + this.oeb.baseUrl() + " (badge class " + BADGE_CLASS
+				+ ": category competency, 300 min study load, ESCO competency)");
+		this.moodle = FakeMoodle.start();
+		this.moodle.token(MOODLE_TOKEN, FakeMoodle.ALL_FUNCTIONS)
+			.course("42", "Open Science 101")
+			.enrol("42", "2", "Ada Lovelace", "Ada.Lovelace@demo.example", "student")
+			.enrol("42", "3", "Grace Hopper", "grace.hopper@demo.example", "student")
+			.enrol("42", "4", "Alan Turing", "alan.turing@demo.example", "student")
+			.enrol("42", "5", "Teacher", "teacher@demo.example", "editingteacher");
+		say("simulated Moodle on " + this.moodle.url() + " (course 42 'Open Science 101', 3 learners)");
+	}
+
+	private void scenario() throws Exception {
+		Instant now = Instant.now();
+		say("Ada Lovelace completes 'Open Science 101' in the simulated Moodle");
+		this.moodle.completion("42", "2", true, now.minusSeconds(60), now).access("42", "2", now);
+		Instant deadline = Instant.now().plusSeconds(120);
+		while (this.oeb.assertions(BADGE_CLASS).isEmpty() && Instant.now().isBefore(deadline)) {
+			Thread.sleep(250);
+		}
+		if (this.oeb.assertions(BADGE_CLASS).isEmpty()) {
+			say("no assertion after 2 minutes; see sandbox/target/logs/*.log");
+			return;
+		}
+		FakeOeb.StoredAssertion assertion = this.oeb.assertions(BADGE_CLASS).get(0);
+		say("OEB stored assertion " + assertion.entityId() + " of badge class " + BADGE_CLASS + " for "
+				+ assertion.recipient() + " (token requests to OEB so far: " + this.oeb.tokenRequestCount() + ")");
+		HttpResponse<String> counts = this.http.send(HttpRequest.newBuilder(
+				URI.create("http://localhost:8081/actuator/issuance/" + INSTITUTION))
+			.header("Authorization", "Basic " + Base64.getEncoder()
+				.encodeToString(("operator:" + OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		say("operator view, GET /actuator/issuance/" + INSTITUTION + " (user operator, password "
+				+ OPERATOR_PASSWORD + "): " + counts.body());
+		Instant hinted = Instant.now();
+		say("Grace Hopper completes the course and Moodle's webhook plugin (tool_trigger) sends a hint");
+		this.moodle.completion("42", "3", true, hinted);
+		HttpResponse<String> hint = this.http.send(HttpRequest.newBuilder(
+				URI.create("http://localhost:8081/webhooks/moodle/" + INSTITUTION + "/tool-trigger"))
+			.header("Authorization", "Bearer " + HOOK_SECRET)
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(
+					"eventname=%5Ccore%5Cevent%5Ccourse_completed&courseid=42&relateduserid=3"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		say("hint answered " + hint.statusCode() + " " + hint.body());
+		Instant hintDeadline = Instant.now().plusSeconds(30);
+		while (this.oeb.assertionsFor("grace.hopper@demo.example").isEmpty() && Instant.now().isBefore(hintDeadline)) {
+			Thread.sleep(100);
+		}
+		if (!this.oeb.assertionsFor("grace.hopper@demo.example").isEmpty()) {
+			say("Grace's badge was issued " + Duration.between(hinted, Instant.now()).toMillis()
+					+ " ms after the hint (the poll interval is 5 s)");
+		}
+		say("running: gateway localhost:8080, connector-moodle localhost:8081, connector-canvas localhost:8082. Try "
+				+ "curl -u operator:" + OPERATOR_PASSWORD + " localhost:8081/actuator/issuance/demo, or "
+				+ "curl localhost:8080/actuator/health. Ctrl-C stops everything.");
+	}
+
+	private List<String> gatewayArguments() {
+		String prefix = "--bridge.gateway.tenancy.institutions." + INSTITUTION + ".";
+		return List.of("--server.port=8080", "--bridge.gateway.oeb.base-url=" + this.oeb.baseUrl(),
+				prefix + "client-id=sandbox-client", prefix + "client-secret=sandbox-secret",
+				prefix + "api-key-sha256[0]=" + sha256(CONNECTOR_KEY), "--bridge.gateway.token.redis-key-prefix=" + this.run + "-gateway");
+	}
+
+	private List<String> moodleArguments() {
+		String awards = "--bridge.awards.institutions." + INSTITUTION + ".";
+		String site = "--bridge.moodle.institutions." + INSTITUTION + ".";
+		return List.of("--server.port=8081", "--bridge.issuance.gateway-url=http://localhost:8080",
+				"--bridge.awards.redis-key-prefix=" + this.run + "-awards",
+				"--bridge.moodle.redis-key-prefix=" + this.run + "-moodle",
+				awards + "gateway-api-key=" + CONNECTOR_KEY, awards + "rules[0].id=open-science-101",
+				awards + "rules[0].badge-class=" + BADGE_CLASS, awards + "rules[0].when=course-completed(course=42)",
+				site + "url=" + this.moodle.url(), site + "token=" + MOODLE_TOKEN, site + "webhook-secret=" + HOOK_SECRET,
+				site + "poll-interval=5s", "--bridge.operator.password-hash={noop}" + OPERATOR_PASSWORD);
+	}
+
+	private Path jar(String module) {
+		Path jar = this.root.resolve(module + "/target/" + module + "-0.1.0-SNAPSHOT.jar");
+		if (!Files.isRegularFile(jar)) {
+			throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests -Psandbox verify does)");
+		}
+		return jar;
+	}
+
+	private void stop() {
+		for (Service service : this.services) {
+			service.stop();
+		}
+		if (this.oeb != null) {
+			this.oeb.close();
+		}
+		if (this.moodle != null) {
+			this.moodle.close();
+		}
+		LocalRedis.stopEmbedded();
+		say("stopped everything the sandbox started");
+	}
+
+	private static void requireFree(int... ports) {
+		for (int port : ports) {
+			try (ServerSocket socket = new ServerSocket(port)) {
+				socket.setReuseAddress(true);
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException("port " + port + " is in use; stop whatever runs there first");
+			}
+		}
+	}
+
+	static String sha256(String value) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static void say(String line) {
+		System.out.println("[sandbox] " + line);
+	}
+
+	/** One service running from its jar in a process of its own. */
+	record Service(String name, int port, Process process) {
+
+		static Service start(String name, Path jar, List<String> arguments, Path logs) throws IOException {
+			List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar.toString()));
+			command.addAll(arguments);
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+			Map<String, String> environment = builder.environment();
+			environment.putIfAbsent("REDIS_HOST", "127.0.0.1");
+			Process process = builder.start();
+			int port = arguments.stream()
+				.filter((argument) -> argument.startsWith("--server.port="))
+				.map((argument) -> Integer.parseInt(argument.substring("--server.port=".length())))
+				.findFirst()
+				.orElse(8080);
+			Path log = logs.resolve(name + ".log");
+			Thread pump = new Thread(() -> pump(name, process, log), name + "-output");
+			pump.setDaemon(true);
+			pump.start();
+			say("started " + name + " (pid " + process.pid() + ", full log " + log + ")");
+			return new Service(name, port, process);
+		}
+
+		/** Everything goes to the log file; the bridge's own lines and errors also to the console. */
+		private static void pump(String name, Process process, Path log) {
+			try (BufferedReader in = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+					PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
+				String line;
+				while ((line = in.readLine()) != null) {
+					out.println(line);
+					boolean ours = line.contains("o.oeb.bridge") || line.contains(" o.o.b.");
+					boolean quietPoll = line.contains(", 0 decisions");
+					if ((ours && !quietPoll) || line.contains("ERROR") || line.contains("Started ")) {
+						System.out.println("[" + name + "] " + trim(line));
+					}
+				}
+			}
+			catch (IOException ex) {
+				// the process ended
+			}
+		}
+
+		private static String trim(String line) {
+			int message = line.indexOf(" : ");
+			return (message > 0) ? line.substring(message + 3) : line;
+		}
+
+		void awaitHealthy(HttpClient http, Duration timeout) throws InterruptedException {
+			Instant deadline = Instant.now().plus(timeout);
+			while (Instant.now().isBefore(deadline)) {
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException(this.name + " exited with " + this.process.exitValue()
+							+ "; see sandbox/target/logs/" + this.name + ".log");
+				}
+				try {
+					HttpResponse<String> response = http.send(
+							HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health/liveness"))
+								.timeout(Duration.ofSeconds(2))
+								.build(),
+							HttpResponse.BodyHandlers.ofString());
+					if (response.statusCode() == 200) {
+						return;
+					}
+				}
+				catch (IOException ex) {
+					// not listening yet
+				}
+				Thread.sleep(500);
+			}
+			throw new IllegalStateException(this.name + " did not become healthy in " + timeout.toSeconds() + "s");
+		}
+
+		void stop() {
+			this.process.destroy();
+			try {
+				if (!this.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+					this.process.destroyForcibly();
+				}
+			}
+			catch (InterruptedException ex) {
+				this.process.destroyForcibly();
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		private static String javaBinary() {
+			return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		}
+
+	}
+
+}
