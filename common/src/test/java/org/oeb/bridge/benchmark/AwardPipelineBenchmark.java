@@ -34,7 +34,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * per second and whether every achievement was issued exactly once.
  *
  * <p>
- * {@code ./mvnw -q -pl common -am -Pbenchmark -DskipTests verify -Dbenchmark.observations=20000}
+ * {@code ./mvnw -q -pl common -am -Ppipeline-benchmark -DskipTests verify -Dbenchmark.observations=20000}
  */
 public final class AwardPipelineBenchmark {
 

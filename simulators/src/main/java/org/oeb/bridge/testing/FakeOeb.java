@@ -214,7 +214,10 @@ public final class FakeOeb implements AutoCloseable {
 
 	/** Awards stored for a badge class, as OEB holds them. */
 	public List<StoredAssertion> assertions(String badgeClass) {
-		return List.copyOf(this.assertionsByBadgeClass.getOrDefault(badgeClass, List.of()));
+		List<StoredAssertion> stored = this.assertionsByBadgeClass.getOrDefault(badgeClass, List.of());
+		synchronized (stored) {
+			return List.copyOf(stored);
+		}
 	}
 
 	/** Issue calls received (also those that failed). */
@@ -236,9 +239,9 @@ public final class FakeOeb implements AutoCloseable {
 
 	/** Awards stored for one recipient across all badge classes. */
 	public List<StoredAssertion> assertionsFor(String recipient) {
-		return this.assertionsByBadgeClass.values()
+		return this.assertionsByBadgeClass.keySet()
 			.stream()
-			.flatMap(List::stream)
+			.flatMap((badgeClass) -> assertions(badgeClass).stream())
 			.filter((assertion) -> assertion.recipient().equals(recipient))
 			.toList();
 	}
@@ -402,7 +405,7 @@ public final class FakeOeb implements AutoCloseable {
 			String finalRecipient = recipient;
 			synchronized (FakeOeb.this.assertionsByBadgeClass) {
 				List<StoredAssertion> stored = FakeOeb.this.assertionsByBadgeClass.computeIfAbsent(badgeClass,
-						(key) -> new CopyOnWriteArrayList<>());
+						(key) -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()));
 				if (noDuplicates && stored.stream().anyMatch((a) -> a.recipient().equals(finalRecipient) && !a.revoked())) {
 					return json(400, "{\"status\":{\"success\":false,\"description\":\"bad request\"},\"result\":[],"
 							+ "\"fieldErrors\":{},\"validationErrors\":[\"A previous award of this badge already exists for "

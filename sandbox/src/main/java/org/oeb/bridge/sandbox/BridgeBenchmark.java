@@ -1,0 +1,594 @@
+package org.oeb.bridge.sandbox;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.oeb.bridge.testing.FakeMoodle;
+import org.oeb.bridge.testing.FakeOeb;
+import org.oeb.bridge.testing.LocalRedis;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Measures the bridge in one run on this machine and prints a table (and writes
+ * {@code benchmark-results/bridge-benchmark.json}):
+ * <ol>
+ * <li>gateway overhead: issue calls straight to the fake OEB versus through the gateway, at 1,
+ * 16 and 128 concurrent callers (throughput, p50, p99, and their ratios);</li>
+ * <li>token economy: token requests per institution during the run;</li>
+ * <li>pipeline throughput: learners completing in the simulated Moodle until OEB holds their
+ * awards (connector → gateway → fake OEB), with OEB answering in 0 ms and in 200 ms;</li>
+ * <li>Moodle polling cost: calls per cycle for courses of 100, 1,000 and 10,000 learners with
+ * 1% new completions;</li>
+ * <li>peak heap and RSS of each service.</li>
+ * </ol>
+ * {@code -Dbenchmark.smoke=true} runs a short version (seconds instead of minutes).
+ */
+public final class BridgeBenchmark {
+
+	private static final String INSTITUTION = "bench";
+
+	private static final String KEY = "bench-connector-key";
+
+	private static final String TOKEN = "be0c4a1f2e3d4c5b6a79880716253443";
+
+	private static final String BADGE_0MS = "BenchBadgeFast00000001";
+
+	private static final String BADGE_200MS = "BenchBadgeSlow00000001";
+
+	private static final String BADGE_POLL = "BenchBadgePoll00000001";
+
+	private static final int BADGE_SPREAD = 500;
+
+	private final boolean smoke = Boolean.getBoolean("benchmark.smoke");
+
+	private final Path root;
+
+	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	private final Map<String, Object> results = new LinkedHashMap<>();
+
+	private final Map<String, long[]> peaks = new ConcurrentHashMap<>();
+
+	private final List<Service> services = new ArrayList<>();
+
+	private FakeOeb oeb;
+
+	private FakeMoodle moodle;
+
+	private BridgeBenchmark(Path root) {
+		this.root = root;
+	}
+
+	public static void main(String[] args) throws Exception {
+		Path root = Path.of((args.length > 0) ? args[0] : ".").toAbsolutePath().normalize();
+		BridgeBenchmark benchmark = new BridgeBenchmark(root);
+		try {
+			benchmark.run();
+		}
+		finally {
+			benchmark.stop();
+		}
+	}
+
+	private void run() throws Exception {
+		String run = "bench-" + Long.toString(System.currentTimeMillis(), 36);
+		LocalRedis.ensureRunning();
+		this.oeb = FakeOeb.start();
+		this.oeb.registerClient("bench-client", "bench-secret").registerClient("direct-client", "direct-secret");
+		for (int i = 0; i < BADGE_SPREAD; i++) {
+			this.oeb.badgeClass(spreadBadge(i));
+		}
+		this.oeb.badgeClass(BADGE_0MS).badgeClass(BADGE_200MS).badgeClass(BADGE_POLL);
+		this.moodle = FakeMoodle.start();
+		this.moodle.token(TOKEN, FakeMoodle.ALL_FUNCTIONS);
+		List<Integer> pollSizes = this.smoke ? List.of(100, 1000) : List.of(100, 1000, 10000);
+		for (int size : pollSizes) {
+			this.moodle.course(Integer.toString(size), "Course of " + size);
+		}
+		this.moodle.course("7000", "Pipeline 0 ms").course("7200", "Pipeline 200 ms");
+
+		Path logs = Files.createDirectories(this.root.resolve("sandbox/target/benchmark-logs"));
+		this.services.add(Service.start("gateway", jar("gateway"), gatewayArguments(run), logs));
+		this.services.add(Service.start("connector-moodle", jar("connector-moodle"), connectorArguments(run, pollSizes),
+				logs));
+		for (Service service : this.services) {
+			service.awaitHealthy(this.http, Duration.ofSeconds(180));
+		}
+		Thread sampler = new Thread(this::sampleMemory, "memory-sampler");
+		sampler.setDaemon(true);
+		sampler.start();
+
+		gatewayOverhead();
+		pipelineThroughput("0 ms", "7000", BADGE_0MS, Duration.ZERO, this.smoke ? 50 : 400);
+		pipelineThroughput("200 ms", "7200", BADGE_200MS, Duration.ofMillis(200), this.smoke ? 20 : 120);
+		pollingCost(pollSizes);
+		Map<String, Object> tokens = new LinkedHashMap<>();
+		tokens.put(INSTITUTION, tokenRequests("bench-client"));
+		tokens.put("direct calls of the benchmark itself", tokenRequests("direct-client"));
+		this.results.put("tokenRequests", tokens);
+		sampleOnce();
+		this.results.put("memory", memoryReport());
+		print();
+		Path out = Files.createDirectories(this.root.resolve("benchmark-results")).resolve("bridge-benchmark.json");
+		Files.writeString(out, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(this.results));
+		System.out.println("results written to " + out);
+	}
+
+	// 1. gateway overhead
+
+	private void gatewayOverhead() throws Exception {
+		String directToken = directToken();
+		List<Map<String, Object>> rows = new ArrayList<>();
+		Duration perLevel = this.smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(10);
+		load("warm-up", 16, Duration.ofSeconds(this.smoke ? 1 : 5), (i) -> viaGateway(i));
+		load("warm-up", 16, Duration.ofSeconds(this.smoke ? 1 : 5), (i) -> direct(i, directToken));
+		for (int callers : List.of(1, 16, 128)) {
+			Load direct = load("direct", callers, perLevel, (i) -> direct(i, directToken));
+			Load gateway = load("gateway", callers, perLevel, (i) -> viaGateway(i));
+			Map<String, Object> row = new LinkedHashMap<>();
+			row.put("callers", callers);
+			row.put("direct", direct.summary());
+			row.put("gateway", gateway.summary());
+			row.put("throughputRatio", round(gateway.throughput() / direct.throughput()));
+			row.put("p50Ratio", round(gateway.percentile(50) / direct.percentile(50)));
+			row.put("p99Ratio", round(gateway.percentile(99) / direct.percentile(99)));
+			rows.add(row);
+		}
+		this.results.put("gatewayOverhead", rows);
+	}
+
+	private final AtomicLong recipients = new AtomicLong();
+
+	private HttpRequest direct(long i, String token) {
+		return HttpRequest.newBuilder(URI.create(this.oeb.baseUrl() + "/v2/badgeclasses/" + spreadBadge(i) + "/assertions"))
+			.header("Authorization", "Bearer " + token)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(issueBody()))
+			.build();
+	}
+
+	private HttpRequest viaGateway(long i) {
+		return HttpRequest.newBuilder(URI.create("http://localhost:" + gatewayPort() + "/oeb/" + INSTITUTION
+				+ "/v2/badgeclasses/" + spreadBadge(i) + "/assertions"))
+			.header("X-Api-Key", KEY)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(issueBody()))
+			.build();
+	}
+
+	private String issueBody() {
+		return "{\"recipient\":{\"identity\":\"learner" + this.recipients.incrementAndGet()
+				+ "@bench.example\",\"type\":\"email\"},\"notify\":true,\"allowDuplicateAwards\":false}";
+	}
+
+	private Load load(String name, int callers, Duration duration, java.util.function.LongFunction<HttpRequest> request)
+			throws InterruptedException {
+		Load load = new Load();
+		Instant end = Instant.now().plus(duration);
+		ExecutorService threads = Executors.newFixedThreadPool(callers);
+		CountDownLatch done = new CountDownLatch(callers);
+		AtomicLong sequence = new AtomicLong();
+		for (int c = 0; c < callers; c++) {
+			threads.execute(() -> {
+				try {
+					while (Instant.now().isBefore(end)) {
+						long started = System.nanoTime();
+						HttpResponse<Void> response = this.http.send(request.apply(sequence.incrementAndGet()),
+								HttpResponse.BodyHandlers.discarding());
+						load.record(System.nanoTime() - started, response.statusCode() == 201);
+					}
+				}
+				catch (IOException | InterruptedException ex) {
+					load.failed();
+				}
+				finally {
+					done.countDown();
+				}
+			});
+		}
+		done.await();
+		threads.shutdown();
+		load.finish(duration);
+		return load;
+	}
+
+	// 3. pipeline throughput
+
+	private void pipelineThroughput(String label, String course, String badge, Duration oebDelay, int learners)
+			throws Exception {
+		this.oeb.issueDelay(oebDelay);
+		for (int i = 0; i < learners; i++) {
+			String user = Integer.toString(Integer.parseInt(course) * 100 + i);
+			this.moodle.enrol(course, user, "Learner " + user, "learner" + user + "@bench.example", "student");
+		}
+		// let a cycle see everybody incomplete first
+		awaitBusyCycle(course, Duration.ofSeconds(120));
+		Instant completed = Instant.now();
+		for (int i = 0; i < learners; i++) {
+			String user = Integer.toString(Integer.parseInt(course) * 100 + i);
+			this.moodle.completion(course, user, true, completed).access(course, user, completed);
+		}
+		Instant deadline = Instant.now().plusSeconds(600);
+		Instant firstRead = null;
+		while (this.oeb.assertions(badge).size() < learners && Instant.now().isBefore(deadline)) {
+			Thread.sleep(50);
+		}
+		Instant allIssued = Instant.now();
+		List<Instant> reads = this.moodle.calls("core_completion_get_course_completion_status")
+			.stream()
+			.filter((call) -> call.getBodyAsString().contains("courseid=" + course))
+			.map((call) -> call.getLoggedDate().toInstant())
+			.filter((at) -> at.isAfter(completed))
+			.sorted()
+			.toList();
+		firstRead = reads.isEmpty() ? completed : reads.get(0);
+		Instant lastRead = reads.isEmpty() ? completed : reads.get(reads.size() - 1);
+		double observeSeconds = Math.max(0.001, Duration.between(firstRead, lastRead).toNanos() / 1e9);
+		double issueSeconds = Math.max(0.001, Duration.between(firstRead, allIssued).toNanos() / 1e9);
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("oebLatency", label);
+		row.put("learners", learners);
+		row.put("issued", this.oeb.assertions(badge).size());
+		row.put("observationsPerSecond", round(learners / observeSeconds));
+		row.put("awardsPerSecond", round(this.oeb.assertions(badge).size() / issueSeconds));
+		row.put("secondsFromFirstReadToLastAward", round(issueSeconds));
+		@SuppressWarnings("unchecked")
+		List<Map<String, Object>> rows = (List<Map<String, Object>>) this.results.computeIfAbsent("pipeline",
+				(key) -> new ArrayList<Map<String, Object>>());
+		rows.add(row);
+		this.oeb.issueDelay(Duration.ZERO);
+	}
+
+	// 4. Moodle polling cost
+
+	private void pollingCost(List<Integer> sizes) throws Exception {
+		List<Map<String, Object>> rows = new ArrayList<>();
+		for (int size : sizes) {
+			String course = Integer.toString(size);
+			for (int i = 0; i < size; i++) {
+				String user = Integer.toString(1_000_000 + size * 10 + i);
+				this.moodle.enrol(course, user, "Learner " + user, "learner" + user + "@bench.example", "student");
+			}
+			long first = awaitBusyCycle(course, Duration.ofSeconds(600));
+			int fresh = Math.max(1, size / 100);
+			Instant now = Instant.now();
+			for (int i = 0; i < fresh; i++) {
+				String user = Integer.toString(1_000_000 + size * 10 + i * 7);
+				this.moodle.completion(course, user, true, now).access(course, user, now);
+			}
+			long steady = awaitBusyCycle(course, Duration.ofSeconds(120));
+			Map<String, Object> row = new LinkedHashMap<>();
+			row.put("learners", size);
+			row.put("newCompletions", fresh);
+			row.put("firstCycleCalls", first);
+			row.put("cycleCallsWithNewCompletions", steady);
+			row.put("formula", "1 + " + fresh + " = " + (1 + fresh));
+			rows.add(row);
+		}
+		this.results.put("moodlePolling", rows);
+	}
+
+	/** Calls of the next cycle that makes more than one call (quiet cycles make exactly one). */
+	private long awaitBusyCycle(String course, Duration timeout) throws Exception {
+		double[] before = pollSummary(course);
+		Instant deadline = Instant.now().plus(timeout);
+		while (Instant.now().isBefore(deadline)) {
+			double[] now = pollSummary(course);
+			double cycles = now[0] - before[0];
+			double calls = now[1] - before[1];
+			if (calls > cycles) {
+				return (long) (calls - (cycles - 1));
+			}
+			Thread.sleep(200);
+		}
+		throw new IllegalStateException("no busy poll cycle of course " + course);
+	}
+
+	/** {count, sum} of {@code bridge_moodle_poll_calls} for the course's regular polls. */
+	private double[] pollSummary(String course) throws Exception {
+		String metrics = get("http://localhost:" + connectorPort() + "/actuator/prometheus");
+		double count = 0;
+		double sum = 0;
+		Pattern line = Pattern.compile("bridge_moodle_poll_calls_(count|sum)\\{([^}]*)\\} ([0-9.eE+-]+)");
+		Matcher matcher = line.matcher(metrics);
+		while (matcher.find()) {
+			if (matcher.group(2).contains("course=\"" + course + "\"") && matcher.group(2).contains("kind=\"poll\"")) {
+				if (matcher.group(1).equals("count")) {
+					count = Double.parseDouble(matcher.group(3));
+				}
+				else {
+					sum = Double.parseDouble(matcher.group(3));
+				}
+			}
+		}
+		return new double[] { count, sum };
+	}
+
+	// 2. tokens
+
+	private String directToken() throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(this.oeb.baseUrl() + "/o/token"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(
+					"grant_type=client_credentials&client_id=direct-client&client_secret=direct-secret&scope=rw%3Aissuer"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		Matcher token = Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(response.body());
+		if (!token.find()) {
+			throw new IllegalStateException("no token from the fake OEB: " + response.body());
+		}
+		return token.group(1);
+	}
+
+	private long tokenRequests(String clientId) {
+		return this.oeb.wireMock()
+			.findAll(com.github.tomakehurst.wiremock.client.WireMock
+				.postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/o/token")))
+			.stream()
+			.filter((request) -> request.getBodyAsString().contains("client_id=" + clientId))
+			.count();
+	}
+
+	// 5. memory
+
+	private void sampleMemory() {
+		while (true) {
+			sampleOnce();
+			try {
+				Thread.sleep(500);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+		}
+	}
+
+	private void sampleOnce() {
+		for (Service service : this.services) {
+			long[] peak = this.peaks.computeIfAbsent(service.name(), (name) -> new long[2]);
+			long heap = heapBytes(service);
+			long rss = rssBytes(service.process().pid(), "VmHWM:");
+			synchronized (peak) {
+				peak[0] = Math.max(peak[0], heap);
+				peak[1] = Math.max(peak[1], rss);
+			}
+		}
+		long[] self = this.peaks.computeIfAbsent("benchmark JVM (simulators + load)", (name) -> new long[2]);
+		Runtime runtime = Runtime.getRuntime();
+		synchronized (self) {
+			self[0] = Math.max(self[0], runtime.totalMemory() - runtime.freeMemory());
+			self[1] = Math.max(self[1], rssBytes(ProcessHandle.current().pid(), "VmHWM:"));
+		}
+	}
+
+	private long heapBytes(Service service) {
+		try {
+			String metrics = get("http://localhost:" + service.port() + "/actuator/prometheus");
+			Matcher matcher = Pattern.compile("jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} ([0-9.eE+-]+)").matcher(metrics);
+			double heap = 0;
+			while (matcher.find()) {
+				heap += Double.parseDouble(matcher.group(1));
+			}
+			return (long) heap;
+		}
+		catch (Exception ex) {
+			return 0;
+		}
+	}
+
+	private static long rssBytes(long pid, String field) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+				if (line.startsWith(field)) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+				}
+			}
+		}
+		catch (IOException | NumberFormatException ex) {
+			// not Linux, or the process is gone
+		}
+		return 0;
+	}
+
+	private Map<String, Object> memoryReport() {
+		Map<String, Object> memory = new LinkedHashMap<>();
+		this.peaks.forEach((name, peak) -> memory.put(name,
+				Map.of("peakHeapMiB", round(peak[0] / 1048576.0), "peakRssMiB", round(peak[1] / 1048576.0))));
+		return memory;
+	}
+
+	// output
+
+	@SuppressWarnings("unchecked")
+	private void print() {
+		System.out.println();
+		System.out.println("OEB LMS Bridge benchmark" + (this.smoke ? " (smoke run: short, not for comparison)" : "")
+				+ " — " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
+		System.out.println();
+		System.out.println("1. Gateway overhead (issue calls; fake OEB answers at once)");
+		System.out.printf(Locale.ROOT, "%8s | %12s %9s %9s | %12s %9s %9s | %7s %7s %7s%n", "callers", "direct rps",
+				"p50 ms", "p99 ms", "gateway rps", "p50 ms", "p99 ms", "rps x", "p50 x", "p99 x");
+		for (Map<String, Object> row : (List<Map<String, Object>>) this.results.get("gatewayOverhead")) {
+			Map<String, Object> direct = (Map<String, Object>) row.get("direct");
+			Map<String, Object> gateway = (Map<String, Object>) row.get("gateway");
+			System.out.printf(Locale.ROOT, "%8s | %12s %9s %9s | %12s %9s %9s | %7s %7s %7s%n", row.get("callers"),
+					direct.get("requestsPerSecond"), direct.get("p50Ms"), direct.get("p99Ms"),
+					gateway.get("requestsPerSecond"), gateway.get("p50Ms"), gateway.get("p99Ms"),
+					row.get("throughputRatio"), row.get("p50Ratio"), row.get("p99Ratio"));
+		}
+		System.out.println();
+		System.out.println("2. Token requests during the run: " + this.results.get("tokenRequests"));
+		System.out.println();
+		System.out.println("3. Pipeline (learners complete in Moodle → connector → gateway → fake OEB)");
+		System.out.printf(Locale.ROOT, "%10s | %8s %8s | %14s %10s | %8s%n", "OEB", "learners", "issued",
+				"observations/s", "awards/s", "seconds");
+		for (Map<String, Object> row : (List<Map<String, Object>>) this.results.get("pipeline")) {
+			System.out.printf(Locale.ROOT, "%10s | %8s %8s | %14s %10s | %8s%n", row.get("oebLatency"),
+					row.get("learners"), row.get("issued"), row.get("observationsPerSecond"),
+					row.get("awardsPerSecond"), row.get("secondsFromFirstReadToLastAward"));
+		}
+		System.out.println();
+		System.out.println("4. Moodle calls per poll cycle (course-completion rule, 1% new completions)");
+		System.out.printf(Locale.ROOT, "%9s | %11s | %12s | %12s | %s%n", "learners", "new", "first cycle",
+				"next cycle", "formula 1 + a");
+		for (Map<String, Object> row : (List<Map<String, Object>>) this.results.get("moodlePolling")) {
+			System.out.printf(Locale.ROOT, "%9s | %11s | %12s | %12s | %s%n", row.get("learners"),
+					row.get("newCompletions"), row.get("firstCycleCalls"), row.get("cycleCallsWithNewCompletions"),
+					row.get("formula"));
+		}
+		System.out.println();
+		System.out.println("5. Peak memory");
+		((Map<String, Object>) this.results.get("memory")).forEach((name, peak) -> System.out.printf(Locale.ROOT,
+				"%36s | %s%n", name, peak));
+		System.out.println();
+	}
+
+	private List<String> gatewayArguments(String run) {
+		String prefix = "--bridge.gateway.tenancy.institutions." + INSTITUTION + ".";
+		return List.of("--server.port=18080", "--bridge.gateway.oeb.base-url=" + this.oeb.baseUrl(),
+				prefix + "client-id=bench-client", prefix + "client-secret=bench-secret",
+				prefix + "api-key-sha256[0]=" + Sandbox.sha256(KEY), prefix + "max-concurrent-calls=256",
+				"--bridge.gateway.token.redis-key-prefix=" + run + "-gateway", "--logging.level.root=WARN",
+				"--logging.level.org.oeb.bridge=WARN");
+	}
+
+	private List<String> connectorArguments(String run, List<Integer> pollSizes) {
+		String awards = "--bridge.awards.institutions." + INSTITUTION + ".";
+		String site = "--bridge.moodle.institutions." + INSTITUTION + ".";
+		List<String> arguments = new ArrayList<>(List.of("--server.port=18081",
+				"--bridge.issuance.gateway-url=http://localhost:18080", "--bridge.issuance.workers=8",
+				"--bridge.awards.redis-key-prefix=" + run + "-awards", "--bridge.moodle.redis-key-prefix=" + run + "-moodle",
+				awards + "gateway-api-key=" + KEY, site + "url=" + this.moodle.url(), site + "token=" + TOKEN,
+				site + "poll-interval=2s", site + "max-concurrent-requests=8", "--logging.level.root=WARN",
+				"--logging.level.org.oeb.bridge=WARN"));
+		int rule = 0;
+		arguments.addAll(rule(awards, rule++, "pipeline-0ms", BADGE_0MS, "7000"));
+		arguments.addAll(rule(awards, rule++, "pipeline-200ms", BADGE_200MS, "7200"));
+		for (int size : pollSizes) {
+			arguments.addAll(rule(awards, rule++, "poll-" + size, BADGE_POLL, Integer.toString(size)));
+		}
+		return arguments;
+	}
+
+	private static List<String> rule(String awards, int index, String id, String badge, String course) {
+		String prefix = awards + "rules[" + index + "].";
+		return List.of(prefix + "id=" + id, prefix + "badge-class=" + badge,
+				prefix + "when=course-completed(course=" + course + ")");
+	}
+
+	private Path jar(String module) {
+		Path jar = this.root.resolve(module + "/target/" + module + "-0.1.0-SNAPSHOT.jar");
+		if (!Files.isRegularFile(jar)) {
+			throw new IllegalStateException(jar + " is missing: build first");
+		}
+		return jar;
+	}
+
+	private String get(String url) throws IOException, InterruptedException {
+		return this.http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+				HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
+	}
+
+	private int gatewayPort() {
+		return this.services.get(0).port();
+	}
+
+	private int connectorPort() {
+		return this.services.get(1).port();
+	}
+
+	private static String spreadBadge(long i) {
+		return String.format(Locale.ROOT, "BenchSpread%011d", i % BADGE_SPREAD);
+	}
+
+	private void stop() {
+		for (Service service : this.services) {
+			service.stop();
+		}
+		if (this.oeb != null) {
+			this.oeb.close();
+		}
+		if (this.moodle != null) {
+			this.moodle.close();
+		}
+		LocalRedis.stopEmbedded();
+	}
+
+	private static double round(double value) {
+		return Math.round(value * 100.0) / 100.0;
+	}
+
+	/** Latencies and outcomes of one load level. */
+	private static final class Load {
+
+		private final List<Long> nanos = java.util.Collections.synchronizedList(new ArrayList<>());
+
+		private final AtomicLong errors = new AtomicLong();
+
+		private double seconds;
+
+		void record(long latency, boolean ok) {
+			this.nanos.add(latency);
+			if (!ok) {
+				this.errors.incrementAndGet();
+			}
+		}
+
+		void failed() {
+			this.errors.incrementAndGet();
+		}
+
+		void finish(Duration duration) {
+			this.seconds = duration.toNanos() / 1e9;
+		}
+
+		double throughput() {
+			return this.nanos.size() / this.seconds;
+		}
+
+		double percentile(int p) {
+			long[] sorted;
+			synchronized (this.nanos) {
+				sorted = this.nanos.stream().mapToLong(Long::longValue).toArray();
+			}
+			if (sorted.length == 0) {
+				return Double.NaN;
+			}
+			Arrays.sort(sorted);
+			int index = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
+			return sorted[Math.max(0, index)] / 1e6;
+		}
+
+		Map<String, Object> summary() {
+			Map<String, Object> summary = new LinkedHashMap<>();
+			summary.put("requests", this.nanos.size());
+			summary.put("errors", this.errors.get());
+			summary.put("requestsPerSecond", round(throughput()));
+			summary.put("p50Ms", round(percentile(50)));
+			summary.put("p99Ms", round(percentile(99)));
+			return summary;
+		}
+
+	}
+
+}

@@ -1,0 +1,110 @@
+package org.oeb.bridge.sandbox;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One service running from its jar in a process of its own. */
+record Service(String name, int port, Process process) {
+
+	static Service start(String name, Path jar, List<String> arguments, Path logs) throws IOException {
+		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar.toString()));
+		command.addAll(arguments);
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		Map<String, String> environment = builder.environment();
+		environment.putIfAbsent("REDIS_HOST", "127.0.0.1");
+		Process process = builder.start();
+		int port = arguments.stream()
+			.filter((argument) -> argument.startsWith("--server.port="))
+			.map((argument) -> Integer.parseInt(argument.substring("--server.port=".length())))
+			.findFirst()
+			.orElse(8080);
+		Path log = logs.resolve(name + ".log");
+		Thread pump = new Thread(() -> pump(name, process, log), name + "-output");
+		pump.setDaemon(true);
+		pump.start();
+		Sandbox.say("started " + name + " (pid " + process.pid() + ", full log " + log + ")");
+		return new Service(name, port, process);
+	}
+
+	/** Everything goes to the log file; the bridge's own lines and errors also to the console. */
+	private static void pump(String name, Process process, Path log) {
+		try (BufferedReader in = new BufferedReader(
+				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+				PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
+			String line;
+			while ((line = in.readLine()) != null) {
+				out.println(line);
+				boolean ours = line.contains("o.oeb.bridge") || line.contains(" o.o.b.");
+				boolean quietPoll = line.contains(", 0 decisions");
+				if ((ours && !quietPoll) || line.contains("ERROR") || line.contains("Started ")) {
+					System.out.println("[" + name + "] " + trim(line));
+				}
+			}
+		}
+		catch (IOException ex) {
+			// the process ended
+		}
+	}
+
+	private static String trim(String line) {
+		int message = line.indexOf(" : ");
+		return (message > 0) ? line.substring(message + 3) : line;
+	}
+
+	void awaitHealthy(HttpClient http, Duration timeout) throws InterruptedException {
+		Instant deadline = Instant.now().plus(timeout);
+		while (Instant.now().isBefore(deadline)) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException(this.name + " exited with " + this.process.exitValue()
+						+ "; see sandbox/target/logs/" + this.name + ".log");
+			}
+			try {
+				HttpResponse<String> response = http.send(
+						HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health/liveness"))
+							.timeout(Duration.ofSeconds(2))
+							.build(),
+						HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() == 200) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// not listening yet
+			}
+			Thread.sleep(500);
+		}
+		throw new IllegalStateException(this.name + " did not become healthy in " + timeout.toSeconds() + "s");
+	}
+
+	void stop() {
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+				this.process.destroyForcibly();
+			}
+		}
+		catch (InterruptedException ex) {
+			this.process.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static String javaBinary() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
+}
