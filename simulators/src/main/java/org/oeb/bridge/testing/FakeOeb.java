@@ -277,6 +277,7 @@ public final class FakeOeb implements AutoCloseable {
 		this.server.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/issuers"))
 			.willReturn(json(200, envelope("{\"entityType\":\"Issuer\",\"entityId\":\"" + entityId()
 					+ "\",\"name\":\"Demo University\",\"email\":\"badges@demo.example\",\"url\":\"https://demo.example\"}"))));
+		this.server.stubFor(WireMock.get(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/assertions/changed")).willReturn(WireMock.ok()));
 		// issuing and look-up are answered by the OebBehaviour transformer, which keeps the awards
 		this.server.stubFor(WireMock.any(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/badgeclasses/[^/]+/assertions"))
 			.willReturn(WireMock.ok()));
@@ -306,7 +307,7 @@ public final class FakeOeb implements AutoCloseable {
 		return "{\"entityType\":\"Assertion\",\"entityId\":\"" + assertion.entityId()
 				+ "\",\"recipient\":{\"identity\":\"sha256$" + Integer.toHexString(assertion.recipient().hashCode())
 				+ "\",\"hashed\":true,\"type\":\"email\",\"plaintextIdentity\":\"" + assertion.recipient()
-				+ "\"},\"revoked\":" + assertion.revoked() + "}";
+				+ "\"},\"revoked\":" + assertion.revoked() + ",\"updatedAt\":\"" + assertion.updatedAt() + "\"}";
 	}
 
 	private static String v2Error(String description) {
@@ -320,7 +321,7 @@ public final class FakeOeb implements AutoCloseable {
 	}
 
 	/** An award as OEB stores it. */
-	public record StoredAssertion(String entityId, String recipient, String body, boolean revoked) {
+	public record StoredAssertion(String entityId, String recipient, String body, boolean revoked, Instant updatedAt) {
 	}
 
 	private final class OebBehaviour implements ResponseDefinitionTransformerV2 {
@@ -353,6 +354,9 @@ public final class FakeOeb implements AutoCloseable {
 		}
 
 		private ResponseDefinition assertions(LoggedRequest request, String path, ResponseDefinition stubbed) {
+			if (path.startsWith("/v2/assertions/changed")) {
+				return changed(request);
+			}
 			java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("/v2/badgeclasses/([^/?]+)/assertions(\\?.*)?")
 				.matcher(path);
 			if (!matcher.matches()) {
@@ -366,6 +370,32 @@ public final class FakeOeb implements AutoCloseable {
 				return lookUp(request, badgeClass);
 			}
 			return issue(request, badgeClass);
+		}
+
+		/** The change feed: assertions changed after {@code since}, and the server time to use as the next since. */
+		private ResponseDefinition changed(LoggedRequest request) {
+			Instant since = Instant.EPOCH;
+			if (request.queryParameter("since").isPresent()) {
+				try {
+					since = java.time.OffsetDateTime.parse(request.queryParameter("since").firstValue()).toInstant();
+				}
+				catch (RuntimeException ex) {
+					return json(400, "{\"status\":{\"success\":false,\"description\":\"bad request\"},\"result\":[],"
+							+ "\"fieldErrors\":{\"since\":[\"Invalid datetime format\"]},\"validationErrors\":[]}").build();
+				}
+			}
+			Instant timestamp = Instant.now();
+			Instant from = since;
+			List<String> changed = FakeOeb.this.assertionsByBadgeClass.keySet()
+				.stream()
+				.flatMap((badgeClass) -> FakeOeb.this.assertions(badgeClass).stream())
+				.filter((assertion) -> assertion.updatedAt().isAfter(from))
+				.sorted(java.util.Comparator.comparing(StoredAssertion::updatedAt))
+				.map(FakeOeb::assertionJson)
+				.toList();
+			return json(200, "{\"status\":{\"success\":true,\"description\":\"ok\"},\"result\":["
+					+ String.join(",", changed) + "],\"pagination\":{\"hasNext\":false,\"nextResults\":null,"
+					+ "\"hasPrevious\":false,\"previousResults\":null},\"timestamp\":\"" + timestamp + "\"}").build();
 		}
 
 		private ResponseDefinition lookUp(LoggedRequest request, String badgeClass) {
@@ -411,7 +441,7 @@ public final class FakeOeb implements AutoCloseable {
 							+ "\"fieldErrors\":{},\"validationErrors\":[\"A previous award of this badge already exists for "
 							+ "this recipient.\"]}").build();
 				}
-				StoredAssertion assertion = new StoredAssertion(entityId(), recipient, body, false);
+				StoredAssertion assertion = new StoredAssertion(entityId(), recipient, body, false, Instant.now());
 				stored.add(assertion);
 				if (failure != null) {
 					return WireMock.aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)
