@@ -112,6 +112,8 @@ public final class BridgeBenchmark {
 		this.services.add(Service.start("gateway", jar("gateway"), gatewayArguments(run), logs));
 		this.services.add(Service.start("connector-moodle", jar("connector-moodle"), connectorArguments(run, pollSizes),
 				logs));
+		this.services.add(Service.start("connector-canvas", jar("connector-canvas"),
+				List.of("--server.port=18082", "--logging.level.root=WARN"), logs));
 		for (Service service : this.services) {
 			service.awaitHealthy(this.http, Duration.ofSeconds(180));
 		}
