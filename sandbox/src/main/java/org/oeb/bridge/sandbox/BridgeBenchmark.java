@@ -109,10 +109,10 @@ public final class BridgeBenchmark {
 		this.moodle.course("7000", "Pipeline 0 ms").course("7200", "Pipeline 200 ms");
 
 		Path logs = Files.createDirectories(this.root.resolve("sandbox/target/benchmark-logs"));
-		this.services.add(Service.start("gateway", jar("gateway"), gatewayArguments(run), logs));
-		this.services.add(Service.start("connector-moodle", jar("connector-moodle"), connectorArguments(run, pollSizes),
+		this.services.add(Service.start("gateway", Service.jarOf(this.root, "gateway"), gatewayArguments(run), logs));
+		this.services.add(Service.start("connector-moodle", Service.jarOf(this.root, "connector-moodle"), connectorArguments(run, pollSizes),
 				logs));
-		this.services.add(Service.start("connector-canvas", jar("connector-canvas"),
+		this.services.add(Service.start("connector-canvas", Service.jarOf(this.root, "connector-canvas"),
 				List.of("--server.port=18082", "--logging.level.root=WARN"), logs));
 		for (Service service : this.services) {
 			service.awaitHealthy(this.http, Duration.ofSeconds(180));
@@ -498,14 +498,6 @@ public final class BridgeBenchmark {
 				prefix + "when=course-completed(course=" + course + ")");
 	}
 
-	private Path jar(String module) {
-		Path jar = this.root.resolve(module + "/target/" + module + "-0.1.0-SNAPSHOT.jar");
-		if (!Files.isRegularFile(jar)) {
-			throw new IllegalStateException(jar + " is missing: build first");
-		}
-		return jar;
-	}
-
 	private String get(String url) throws IOException, InterruptedException {
 		return this.http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
 				HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
@@ -524,16 +516,7 @@ public final class BridgeBenchmark {
 	}
 
 	private void stop() {
-		for (Service service : this.services) {
-			service.stop();
-		}
-		if (this.oeb != null) {
-			this.oeb.close();
-		}
-		if (this.moodle != null) {
-			this.moodle.close();
-		}
-		LocalRedis.stopEmbedded();
+		Service.stopAll(this.services, this.oeb, this.moodle);
 	}
 
 	private static double round(double value) {

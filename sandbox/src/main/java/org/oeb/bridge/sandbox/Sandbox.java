@@ -76,9 +76,9 @@ public final class Sandbox {
 				: "Redis: the one answering on 127.0.0.1:6379 (this run's keys start with '" + this.run + "')");
 		startSimulators();
 		Path logs = Files.createDirectories(this.root.resolve("sandbox/target/logs"));
-		this.services.add(Service.start("gateway", jar("gateway"), gatewayArguments(), logs));
-		this.services.add(Service.start("moodle", jar("connector-moodle"), moodleArguments(), logs));
-		this.services.add(Service.start("canvas", jar("connector-canvas"), List.of("--server.port=8082"), logs));
+		this.services.add(Service.start("gateway", Service.jarOf(this.root, "gateway"), gatewayArguments(), logs));
+		this.services.add(Service.start("moodle", Service.jarOf(this.root, "connector-moodle"), moodleArguments(), logs));
+		this.services.add(Service.start("canvas", Service.jarOf(this.root, "connector-canvas"), List.of("--server.port=8082"), logs));
 		for (Service service : this.services) {
 			service.awaitHealthy(this.http, Duration.ofSeconds(180));
 			say(service.name() + " is up on port " + service.port());
@@ -168,25 +168,8 @@ public final class Sandbox {
 				site + "poll-interval=5s", "--bridge.operator.password-hash={noop}" + OPERATOR_PASSWORD);
 	}
 
-	private Path jar(String module) {
-		Path jar = this.root.resolve(module + "/target/" + module + "-0.1.0-SNAPSHOT.jar");
-		if (!Files.isRegularFile(jar)) {
-			throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests -Psandbox verify does)");
-		}
-		return jar;
-	}
-
 	private void stop() {
-		for (Service service : this.services) {
-			service.stop();
-		}
-		if (this.oeb != null) {
-			this.oeb.close();
-		}
-		if (this.moodle != null) {
-			this.moodle.close();
-		}
-		LocalRedis.stopEmbedded();
+		Service.stopAll(this.services, this.oeb, this.moodle);
 		say("stopped everything the sandbox started");
 	}
 

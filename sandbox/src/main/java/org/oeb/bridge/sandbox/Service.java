@@ -20,6 +20,31 @@ import java.util.Map;
 /** One service running from its jar in a process of its own. */
 record Service(String name, int port, Process process) {
 
+	/** The executable jar the build left in {@code module/target}. */
+	static Path jarOf(Path root, String module) {
+		Path jar = root.resolve(module + "/target/" + module + "-0.1.0-SNAPSHOT.jar");
+		if (!Files.isRegularFile(jar)) {
+			throw new IllegalStateException(jar + " is missing: build first (the -Psandbox and -Pbenchmark runs do)");
+		}
+		return jar;
+	}
+
+	/** Stops the services, then closes the simulators, then an embedded Redis this JVM started. */
+	static void stopAll(List<Service> services, AutoCloseable... simulators) {
+		services.forEach(Service::stop);
+		for (AutoCloseable simulator : simulators) {
+			if (simulator != null) {
+				try {
+					simulator.close();
+				}
+				catch (Exception ex) {
+					// shutting down anyway
+				}
+			}
+		}
+		org.oeb.bridge.testing.LocalRedis.stopEmbedded();
+	}
+
 	static Service start(String name, Path jar, List<String> arguments, Path logs) throws IOException {
 		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar.toString()));
 		command.addAll(arguments);

@@ -44,6 +44,8 @@ public final class FakeOeb implements AutoCloseable {
 
 	private final Map<String, IssuedToken> tokens = new ConcurrentHashMap<>();
 
+	private final List<String> issuedTokenLog = new CopyOnWriteArrayList<>();
+
 	private volatile Duration tokenLifetime = Duration.ofSeconds(86400);
 
 	private volatile Duration tokenEndpointDelay = Duration.ZERO;
@@ -135,7 +137,6 @@ public final class FakeOeb implements AutoCloseable {
 		return issued.get(issued.size() - 1);
 	}
 
-	private final List<String> issuedTokenLog = new CopyOnWriteArrayList<>();
 
 	public int tokenRequestCount() {
 		return this.server.findAll(WireMock.postRequestedFor(WireMock.urlPathMatching("/o/token/?"))).size();
