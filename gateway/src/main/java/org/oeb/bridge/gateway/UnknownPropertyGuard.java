@@ -16,7 +16,7 @@ class UnknownPropertyGuard implements InitializingBean {
 
 	private static final String PREFIX = "bridge.gateway.";
 
-	private static final Set<String> FEATURES = Set.of("oeb", "token", "tenancy");
+	private static final Set<String> FEATURES = Set.of("oeb", "token", "tenancy", "access", "operator");
 
 	private final ConfigurableEnvironment environment;
 

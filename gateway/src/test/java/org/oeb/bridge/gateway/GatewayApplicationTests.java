@@ -9,16 +9,19 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.oeb.bridge.gateway.token.InstitutionTokens;
 import org.oeb.bridge.testing.FakeOeb;
 import reactor.core.publisher.Flux;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -42,24 +45,32 @@ class GatewayApplicationTests {
 	@Autowired
 	private StringRedisTemplate redis;
 
+	@Autowired
+	private InstitutionTokens tokens;
+
 	@LocalServerPort
 	private int port;
+
+	@LocalManagementPort
+	private int managementPort;
+
+	private static final String OPERATOR_PASSWORD = "operator-password-" + UUID.randomUUID();
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		TestInstitutions.registerClients(oeb);
 		TestInstitutions.gatewayProperties(oeb, REDIS_PREFIX).forEach((key, value) -> registry.add(key, () -> value));
+		// each test revokes OEB's tokens: read the token from Redis on every call, so counts stay exact
+		registry.add("bridge.gateway.token.local-hold", () -> "0s");
 		registry.add("bridge.gateway.tenancy.institutions.uni-b.max-concurrent-calls", () -> "2");
 		registry.add("bridge.gateway.tenancy.institutions.uni-b.max-queue-wait", () -> "200ms");
+		registry.add("bridge.gateway.operator.password-hash",
+				() -> PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(OPERATOR_PASSWORD));
 	}
 
 	@BeforeEach
 	void freshOebAndRedis() {
-		oeb.reset();
-		var keys = this.redis.keys(REDIS_PREFIX + ":*");
-		if (keys != null && !keys.isEmpty()) {
-			this.redis.delete(keys);
-		}
+		TestInstitutions.reset(oeb, this.redis, REDIS_PREFIX);
 	}
 
 	@AfterAll
@@ -109,12 +120,12 @@ class GatewayApplicationTests {
 	@Test
 	void setCookieFromOebIsNotForwardedAndDoesNotChangeTheBearerOfTheNextCall() {
 		oeb.wireMock()
-			.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/users/self"))
-				.willReturn(FakeOeb.json(200, FakeOeb.envelope("{\"entityType\":\"BadgeUser\"}"))
+			.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/badgeclasses"))
+				.willReturn(FakeOeb.json(200, FakeOeb.envelope("{\"entityType\":\"BadgeClass\"}"))
 					.withHeader("Set-Cookie", "access_token=planted-by-oeb; HttpOnly; Path=/")));
 
 		this.client.get()
-			.uri("/oeb/uni-a/v2/users/self")
+			.uri("/oeb/uni-a/v2/badgeclasses")
 			.header("X-Api-Key", TestInstitutions.KEY_A)
 			.exchange()
 			.expectStatus()
@@ -278,8 +289,9 @@ class GatewayApplicationTests {
 		callB().expectStatus().isEqualTo(503);
 		oeb.stopThrottling();
 
-		String body = this.client.get()
+		String body = management().get()
 			.uri("/actuator/health")
+			.headers((headers) -> headers.setBasicAuth("operator", OPERATOR_PASSWORD))
 			.exchange()
 			.expectBody(String.class)
 			.returnResult()
@@ -295,7 +307,7 @@ class GatewayApplicationTests {
 		callA().expectStatus().isOk();
 		this.client.get().uri("/oeb/uni-a/v2/issuers").exchange().expectStatus().isUnauthorized();
 
-		String metrics = this.client.get()
+		String metrics = management().get()
 			.uri("/actuator/prometheus")
 			.exchange()
 			.expectStatus()
@@ -310,6 +322,106 @@ class GatewayApplicationTests {
 		assertThat(metrics).contains("bridge_gateway_connector_rejections_total{", "reason=\"missing_api_key\"");
 		assertThat(metrics).doesNotContain(TestInstitutions.CLIENT_A, TestInstitutions.SECRET_A, TestInstitutions.KEY_A);
 		oeb.issuedTokens().forEach((token) -> assertThat(metrics).doesNotContain(token));
+	}
+
+	@Test
+	void tokensAreStoredInRedisEncrypted() {
+		callA().expectStatus().isOk();
+
+		String stored = this.redis.opsForValue().get(REDIS_PREFIX + ":token:uni-a");
+		assertThat(stored).startsWith("v1.").doesNotContain(onlyIssuedToken());
+	}
+
+	@Test
+	void aTokenWrittenToRedisInClearByAnotherServiceIsNeverSentToOeb() {
+		this.redis.opsForValue().set(REDIS_PREFIX + ":token:uni-a", "planted-token", Duration.ofMinutes(5));
+
+		callA().expectStatus().isOk();
+
+		assertThat(oeb.tokenRequestCount()).isEqualTo(1);
+		assertThat(oeb.apiRequests()).singleElement()
+			.satisfies((request) -> assertThat(request.getHeader("Authorization")).isEqualTo("Bearer " + onlyIssuedToken()));
+	}
+
+	@Test
+	void aRejectionOfATokenThatWasAlreadyReplacedLeavesTheCurrentTokenAlone() {
+		callA().expectStatus().isOk();
+		String stored = this.redis.opsForValue().get(REDIS_PREFIX + ":token:uni-a");
+
+		String retryWith = this.tokens.replaceRejected("uni-a", "an-older-token").block(Duration.ofSeconds(10));
+
+		assertThat(retryWith).isEqualTo(onlyIssuedToken());
+		assertThat(this.redis.opsForValue().get(REDIS_PREFIX + ":token:uni-a")).isEqualTo(stored);
+		assertThat(oeb.tokenRequestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void aCallThatOebAlwaysAnswers401ReplacesTheTokenOnceNotOnEveryCall() {
+		oeb.wireMock()
+			.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/issuers/AlwaysUnauthorized"))
+				.willReturn(FakeOeb.json(401, "{\"status\":{\"success\":false,\"description\":\"no valid auth token found\"}}")));
+
+		for (int i = 0; i < 5; i++) {
+			this.client.get()
+				.uri("/oeb/uni-b/v2/issuers/AlwaysUnauthorized")
+				.header("X-Api-Key", TestInstitutions.KEY_B)
+				.exchange()
+				.expectStatus()
+				.isEqualTo(502)
+				.expectBody()
+				.jsonPath("$.error")
+				.isEqualTo("oeb_rejected_token");
+		}
+
+		assertThat(oeb.tokenRequestCount()).isEqualTo(2);
+		callB().expectStatus().isOk();
+		assertThat(oeb.tokenRequestCount()).isEqualTo(2);
+	}
+
+	@Test
+	void healthShowsNoInstitutionToAnAnonymousCallerAndProbesStayOpen() {
+		oeb.throttleTokenEndpoint(60);
+		callB().expectStatus().isEqualTo(503);
+		oeb.stopThrottling();
+
+		String body = management().get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(body).contains("\"status\"").doesNotContain("uni-a", "uni-b", "institutions", "throttled");
+		management().get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+		management().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+	}
+
+	@Test
+	void wrongOperatorCredentialsAre401() {
+		management().get()
+			.uri("/actuator/health")
+			.headers((headers) -> headers.setBasicAuth("operator", "guessed"))
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+	}
+
+	@Test
+	void aCustomManagementPathIsNotNeededToFindTheDetailsClosed() {
+		// the proxy port has no actuator at all
+		this.client.get().uri("/actuator/health").exchange().expectStatus().isNotFound();
+		this.client.get()
+			.uri("/actuator/health")
+			.headers((headers) -> headers.setBasicAuth("operator", OPERATOR_PASSWORD))
+			.exchange()
+			.expectStatus()
+			.isNotFound();
+	}
+
+	private WebTestClient management() {
+		return WebTestClient.bindToServer()
+			.baseUrl("http://localhost:" + this.managementPort)
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
 	}
 
 	private WebTestClient.ResponseSpec callA() {

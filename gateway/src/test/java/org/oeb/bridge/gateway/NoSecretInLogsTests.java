@@ -13,6 +13,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -43,6 +44,9 @@ class NoSecretInLogsTests {
 	@Autowired
 	private WebTestClient client;
 
+	@LocalManagementPort
+	private int managementPort;
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		TestInstitutions.registerClients(oeb);
@@ -64,15 +68,19 @@ class NoSecretInLogsTests {
 		issue("wrong-" + TestInstitutions.KEY_B, "uni-b").expectStatus().isUnauthorized();
 		oeb.throttleTokenEndpoint(30);
 		issue(TestInstitutions.KEY_B, "uni-b").expectStatus().isEqualTo(503);
-		this.client.get().uri("/actuator/health").exchange();
-		this.client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
+		WebTestClient management = WebTestClient.bindToServer()
+			.baseUrl("http://localhost:" + this.managementPort)
+			.build();
+		management.get().uri("/actuator/health").exchange();
+		management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
 
 		String logs = output.getAll();
 		assertThat(logs).contains("Obtained an OEB token for institution 'uni-a'", "throttles token requests",
 				"Rejected connector call");
 		List<String> secrets = new ArrayList<>(List.of(TestInstitutions.CLIENT_A, TestInstitutions.CLIENT_B,
 				TestInstitutions.SECRET_A, TestInstitutions.SECRET_B,
-				TestInstitutions.KEY_A, TestInstitutions.KEY_B, CONNECTOR_BEARER, CONNECTOR_COOKIE));
+				TestInstitutions.KEY_A, TestInstitutions.KEY_B, CONNECTOR_BEARER, CONNECTOR_COOKIE,
+				TestInstitutions.ENCRYPTION_KEY, TestInstitutions.OLD_ENCRYPTION_KEY));
 		secrets.addAll(oeb.issuedTokens());
 		assertThat(oeb.issuedTokens()).hasSize(2);
 		for (String secret : secrets) {

@@ -42,14 +42,60 @@ class StartupValidationTests {
 
 	@Test
 	void apiKeyInClearInsteadOfItsHashFailsStartupNamingTheKey() {
-		assertStartupFailsMentioning(Map.of(INSTITUTION + "api-key-sha256[0]", "my-plain-connector-key"),
-				INSTITUTION + "api-key-sha256[0]", "SHA-256");
+		assertStartupFailsMentioning(Map.of(INSTITUTION + "api-keys[0].sha256", "my-plain-connector-key"),
+				INSTITUTION + "api-keys[0].sha256", "SHA-256");
+	}
+
+	@Test
+	void unknownOperationOfAKeyFailsStartupNamingIt() {
+		assertStartupFailsMentioning(Map.of(INSTITUTION + "api-keys[0].operations", "issue,delete-everything"),
+				INSTITUTION + "api-keys[0].operations");
+	}
+
+	@Test
+	void missingTokenEncryptionKeyFailsStartupSayingHowToMakeOne() {
+		Map<String, String> properties = validProperties();
+		properties.remove("bridge.gateway.token.encryption-keys[0]");
+		assertStartupFailsMentioning(properties, Map.of(), "bridge.gateway.token.encryption-keys",
+				"openssl rand -base64 32");
+	}
+
+	@Test
+	void tokenEncryptionKeyOfTheWrongSizeFailsStartupNamingIt() {
+		assertStartupFailsMentioning(Map.of("bridge.gateway.token.encryption-keys[0]", "c2hvcnQ="),
+				"bridge.gateway.token.encryption-keys[0]", "32 random bytes");
+		assertStartupFailsMentioning(Map.of("bridge.gateway.token.encryption-keys[0]", "not base64 at all!"),
+				"bridge.gateway.token.encryption-keys[0]", "not base64");
+	}
+
+	@Test
+	void upstreamTimeoutNotShorterThanWhatConnectorsWaitFailsStartupNamingBoth() {
+		assertStartupFailsMentioning(Map.of("bridge.gateway.oeb.response-timeout", "120s"),
+				"bridge.gateway.oeb.response-timeout", "bridge.gateway.oeb.connector-request-timeout");
+		assertStartupFailsMentioning(
+				Map.of("bridge.gateway.oeb.response-timeout", "50s", "bridge.gateway.oeb.connector-request-timeout",
+						"60s", INSTITUTION + "max-queue-wait", "10s"),
+				INSTITUTION + "max-queue-wait", "bridge.gateway.oeb.connector-request-timeout");
+	}
+
+	@Test
+	void gracefulShutdownShorterThanOneUpstreamCallFailsStartup() {
+		assertStartupFailsMentioning(Map.of("spring.lifecycle.timeout-per-shutdown-phase", "30s"),
+				"spring.lifecycle.timeout-per-shutdown-phase", "bridge.gateway.oeb.response-timeout");
+		assertStartupFailsMentioning(Map.of("server.shutdown", "immediate"), "server.shutdown", "graceful");
+	}
+
+	@Test
+	void operatorPasswordInClearFailsStartup() {
+		assertStartupFailsMentioning(Map.of("bridge.gateway.operator.password-hash", "sandbox"),
+				"bridge.gateway.operator.password-hash");
 	}
 
 	@Test
 	void noInstitutionAtAllFailsStartup() {
 		Map<String, String> properties = new java.util.HashMap<>();
 		properties.put("bridge.gateway.oeb.base-url", "http://localhost:1");
+		properties.put("bridge.gateway.token.encryption-keys[0]", TestInstitutions.ENCRYPTION_KEY);
 		assertStartupFailsMentioning(properties, Map.of(), "institutions");
 	}
 
@@ -74,7 +120,9 @@ class StartupValidationTests {
 		properties.put("bridge.gateway.oeb.base-url", "http://localhost:1");
 		properties.put(INSTITUTION + "client-id", "client");
 		properties.put(INSTITUTION + "client-secret", "secret");
-		properties.put(INSTITUTION + "api-key-sha256[0]", TestInstitutions.sha256("key"));
+		properties.put(INSTITUTION + "api-keys[0].sha256", TestInstitutions.sha256("key"));
+		properties.put("bridge.gateway.token.encryption-keys[0]", TestInstitutions.ENCRYPTION_KEY);
+		properties.put("management.server.port", "0");
 		return properties;
 	}
 

@@ -38,6 +38,7 @@ class TwoGatewayReplicasTests {
 		List<String> args = new ArrayList<>();
 		TestInstitutions.gatewayProperties(oeb, REDIS_PREFIX).forEach((key, value) -> args.add("--" + key + "=" + value));
 		args.add("--server.port=0");
+		args.add("--management.server.port=0");
 		args.add("--bridge.gateway.tenancy.institutions.uni-a.max-concurrent-calls=256");
 		replicaOne = new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));
 		replicaTwo = new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new));

@@ -385,7 +385,7 @@ public final class BridgeBenchmark {
 
 	private long heapBytes(Service service) {
 		try {
-			String metrics = get("http://localhost:" + service.port() + "/actuator/prometheus");
+			String metrics = get("http://localhost:" + service.managementPort() + "/actuator/prometheus");
 			Matcher matcher = Pattern.compile("jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} ([0-9.eE+-]+)").matcher(metrics);
 			double heap = 0;
 			while (matcher.find()) {
@@ -467,9 +467,10 @@ public final class BridgeBenchmark {
 
 	private List<String> gatewayArguments(String run) {
 		String prefix = "--bridge.gateway.tenancy.institutions." + INSTITUTION + ".";
-		return List.of("--server.port=18080", "--bridge.gateway.oeb.base-url=" + this.oeb.baseUrl(),
-				prefix + "client-id=bench-client", prefix + "client-secret=bench-secret",
-				prefix + "api-key-sha256[0]=" + Sandbox.sha256(KEY), prefix + "max-concurrent-calls=256",
+		return List.of("--server.port=18080", "--management.server.port=19080",
+				"--bridge.gateway.oeb.base-url=" + this.oeb.baseUrl(), prefix + "client-id=bench-client",
+				prefix + "client-secret=bench-secret", prefix + "api-keys[0].sha256=" + Sandbox.sha256(KEY),
+				prefix + "max-concurrent-calls=256", "--bridge.gateway.token.encryption-keys=" + Sandbox.SANDBOX_TOKEN_KEY,
 				"--bridge.gateway.token.redis-key-prefix=" + run + "-gateway", "--logging.level.root=WARN",
 				"--logging.level.org.oeb.bridge=WARN");
 	}

@@ -41,6 +41,9 @@ public final class Sandbox {
 
 	static final String OPERATOR_PASSWORD = "sandbox";
 
+	/** Encrypts the gateway's cached OEB tokens in Redis; a fixed key is fine for simulated OEB tokens. */
+	static final String SANDBOX_TOKEN_KEY = "c2FuZGJveC10b2tlbi1rZXktMzItYnl0ZXMtbG9uZyE=";
+
 	static final String HOOK_SECRET = "sandbox-hook";
 
 	private final Path root;
@@ -70,7 +73,7 @@ public final class Sandbox {
 
 	private void run() throws Exception {
 		say("starting the OEB LMS Bridge sandbox in " + this.root);
-		requireFree(8080, 8081, 8082);
+		requireFree(8080, 8081, 8082, 9080);
 		LocalRedis.ensureRunning();
 		say(LocalRedis.startedEmbedded() ? "Redis: embedded redis-server on 127.0.0.1:6379"
 				: "Redis: the one answering on 127.0.0.1:6379 (this run's keys start with '" + this.run + "')");
@@ -146,14 +149,18 @@ public final class Sandbox {
 		}
 		say("running: gateway localhost:8080, connector-moodle localhost:8081, connector-canvas localhost:8082. Try "
 				+ "curl -u operator:" + OPERATOR_PASSWORD + " localhost:8081/actuator/issuance/demo, or "
-				+ "curl localhost:8080/actuator/health. Ctrl-C stops everything.");
+				+ "curl -u operator:" + OPERATOR_PASSWORD + " localhost:9080/actuator/health (the gateway's management "
+				+ "port). Ctrl-C stops everything.");
 	}
 
 	private List<String> gatewayArguments() {
 		String prefix = "--bridge.gateway.tenancy.institutions." + INSTITUTION + ".";
-		return List.of("--server.port=8080", "--bridge.gateway.oeb.base-url=" + this.oeb.baseUrl(),
-				prefix + "client-id=sandbox-client", prefix + "client-secret=sandbox-secret",
-				prefix + "api-key-sha256[0]=" + sha256(CONNECTOR_KEY), "--bridge.gateway.token.redis-key-prefix=" + this.run + "-gateway");
+		return List.of("--server.port=8080", "--management.server.port=9080",
+				"--bridge.gateway.oeb.base-url=" + this.oeb.baseUrl(), prefix + "client-id=sandbox-client",
+				prefix + "client-secret=sandbox-secret", prefix + "api-keys[0].sha256=" + sha256(CONNECTOR_KEY),
+				"--bridge.gateway.token.redis-key-prefix=" + this.run + "-gateway",
+				"--bridge.gateway.token.encryption-keys=" + SANDBOX_TOKEN_KEY,
+				"--bridge.gateway.operator.password-hash={noop}" + OPERATOR_PASSWORD);
 	}
 
 	private List<String> moodleArguments() {

@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** One service running from its jar in a process of its own. */
-record Service(String name, int port, Process process) {
+/** One service running from its jar in a process of its own; actuator on {@code managementPort}. */
+record Service(String name, int port, int managementPort, Process process) {
 
 	/** The executable jar the build left in {@code module/target}. */
 	static Path jarOf(Path root, String module) {
@@ -52,17 +52,22 @@ record Service(String name, int port, Process process) {
 		Map<String, String> environment = builder.environment();
 		environment.putIfAbsent("REDIS_HOST", "127.0.0.1");
 		Process process = builder.start();
-		int port = arguments.stream()
-			.filter((argument) -> argument.startsWith("--server.port="))
-			.map((argument) -> Integer.parseInt(argument.substring("--server.port=".length())))
-			.findFirst()
-			.orElse(8080);
+		int port = portArgument(arguments, "--server.port=", 8080);
+		int managementPort = portArgument(arguments, "--management.server.port=", port);
 		Path log = logs.resolve(name + ".log");
 		Thread pump = new Thread(() -> pump(name, process, log), name + "-output");
 		pump.setDaemon(true);
 		pump.start();
 		Sandbox.say("started " + name + " (pid " + process.pid() + ", full log " + log + ")");
-		return new Service(name, port, process);
+		return new Service(name, port, managementPort, process);
+	}
+
+	private static int portArgument(List<String> arguments, String prefix, int otherwise) {
+		return arguments.stream()
+			.filter((argument) -> argument.startsWith(prefix))
+			.map((argument) -> Integer.parseInt(argument.substring(prefix.length())))
+			.findFirst()
+			.orElse(otherwise);
 	}
 
 	/** Everything goes to the log file; the bridge's own lines and errors also to the console. */
@@ -99,7 +104,7 @@ record Service(String name, int port, Process process) {
 			}
 			try {
 				HttpResponse<String> response = http.send(
-						HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/health/liveness"))
+						HttpRequest.newBuilder(URI.create("http://localhost:" + this.managementPort + "/actuator/health/liveness"))
 							.timeout(Duration.ofSeconds(2))
 							.build(),
 						HttpResponse.BodyHandlers.ofString());

@@ -17,11 +17,15 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout how long to wait for a TCP connection to OEB
  * @param responseTimeout how long to wait for OEB's answer; generous, because OEB renders the
  * PDF certificate and sends the mail inside the issuing request
+ * @param connectorRequestTimeout how long the connectors wait for the gateway's answer
+ * (their {@code bridge.issuance.request-timeout}); the gateway must always answer first, or a
+ * connector gives up on a call that OEB may still complete
  */
 @Validated
 @ConfigurationProperties(prefix = "bridge.gateway.oeb", ignoreUnknownFields = false)
 public record OebProperties(@NotNull URI baseUrl, @DefaultValue("5s") @NotNull Duration connectTimeout,
-		@DefaultValue("120s") @NotNull Duration responseTimeout) {
+		@DefaultValue("100s") @NotNull Duration responseTimeout,
+		@DefaultValue("120s") @NotNull Duration connectorRequestTimeout) {
 
 	public OebProperties {
 		requireHttpUrl("bridge.gateway.oeb.base-url", baseUrl);

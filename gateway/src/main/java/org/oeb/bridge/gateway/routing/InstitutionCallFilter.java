@@ -1,6 +1,7 @@
 package org.oeb.bridge.gateway.routing;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,7 +24,10 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Sends one connector call to OEB for one institution: waits for a slot under the
  * institution's concurrency limit, attaches the institution's bearer token, and when OEB
- * answers 401 replaces the token once and sends the call once more.
+ * answers 401 replaces the token once and sends the call once more. When OEB rejects the
+ * fresh token too, the 401 is not about the token: for {@code quietPeriod} after that, a 401
+ * is answered 502 without replacing the fleet's token again, so calls that keep failing
+ * cannot churn the institution's tokens (OEB throttles token requests).
  */
 final class InstitutionCallFilter implements GatewayFilter {
 
@@ -39,11 +43,17 @@ final class InstitutionCallFilter implements GatewayFilter {
 
 	private final MeterRegistry meters;
 
-	InstitutionCallFilter(String institution, CallLimiter limiter, InstitutionTokens tokens, MeterRegistry meters) {
+	private final Duration quietPeriod;
+
+	private volatile Instant keepTokenUntil = Instant.MIN;
+
+	InstitutionCallFilter(String institution, CallLimiter limiter, InstitutionTokens tokens, MeterRegistry meters,
+			Duration quietPeriod) {
 		this.institution = institution;
 		this.limiter = limiter;
 		this.tokens = tokens;
 		this.meters = meters;
+		this.quietPeriod = quietPeriod;
 	}
 
 	@Override
@@ -70,6 +80,9 @@ final class InstitutionCallFilter implements GatewayFilter {
 				if (!unauthorized(exchange)) {
 					return Mono.empty();
 				}
+				if (Instant.now().isBefore(this.keepTokenUntil)) {
+					return rejectedWhileQuiet(exchange);
+				}
 				logger.info("OEB answered 401 for institution '{}'; replacing its token and retrying once",
 						this.institution);
 				discardUpstreamResponse(exchange);
@@ -90,7 +103,15 @@ final class InstitutionCallFilter implements GatewayFilter {
 			.doOnError((ex) -> record(sample, ex.getClass().getSimpleName()));
 	}
 
+	private Mono<Void> rejectedWhileQuiet(ServerWebExchange exchange) {
+		discardUpstreamResponse(exchange);
+		return ErrorResponses.write(exchange.getResponse(), HttpStatus.BAD_GATEWAY, "oeb_rejected_token",
+				"OEB answered 401 shortly after rejecting a freshly obtained token of institution '" + this.institution
+						+ "'; the token is not replaced again before " + this.keepTokenUntil);
+	}
+
 	private Mono<Void> rejectedTwice(ServerWebExchange exchange) {
+		this.keepTokenUntil = Instant.now().plus(this.quietPeriod);
 		discardUpstreamResponse(exchange);
 		logger.warn("OEB rejected a freshly obtained token of institution '{}'", this.institution);
 		return ErrorResponses.write(exchange.getResponse(), HttpStatus.BAD_GATEWAY, "oeb_rejected_token",

@@ -2,10 +2,12 @@ package org.oeb.bridge.gateway.tenancy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import jakarta.validation.Valid;
@@ -43,11 +45,11 @@ public record TenancyProperties(@NotEmpty Map<String, @Valid @NotNull Institutio
 				throw new IllegalArgumentException(PREFIX + "." + id
 						+ ": an institution id must be lower-case letters, digits and '-' (at most 63 characters)");
 			}
-			List<String> hashes = entry.getValue().apiKeySha256();
-			for (int i = 0; i < hashes.size(); i++) {
-				String hash = hashes.get(i);
-				String key = PREFIX + "." + id + ".api-key-sha256[" + i + "]";
-				if (!SHA256_HEX.matcher(hash).matches()) {
+			List<ApiKey> keys = entry.getValue().apiKeys();
+			for (int i = 0; i < keys.size(); i++) {
+				String hash = keys.get(i).sha256();
+				String key = PREFIX + "." + id + ".api-keys[" + i + "].sha256";
+				if (hash == null || !SHA256_HEX.matcher(hash).matches()) {
 					throw new IllegalArgumentException(key + " is not a SHA-256 hex digest (64 characters 0-9a-f); "
 							+ "store the hash of the connector's key, e.g. printf %s \"$KEY\" | sha256sum");
 				}
@@ -65,8 +67,8 @@ public record TenancyProperties(@NotEmpty Map<String, @Valid @NotNull Institutio
 	 *
 	 * @param clientId OEB client id of the institution's client-credentials application
 	 * @param clientSecret its secret (from an environment variable or a Kubernetes Secret)
-	 * @param apiKeySha256 lower-case hex SHA-256 of each connector API key accepted for this
-	 * institution (several allow rotation)
+	 * @param apiKeys the connector API keys accepted for this institution (several allow
+	 * rotation), each as its SHA-256 with the operations it may call
 	 * @param oebBaseUrl OEB base URL for this institution, when it differs from
 	 * {@code bridge.gateway.oeb.base-url}
 	 * @param maxConcurrentCalls upstream calls in flight at once for this institution, per
@@ -75,19 +77,39 @@ public record TenancyProperties(@NotEmpty Map<String, @Valid @NotNull Institutio
 	 * answered 429
 	 */
 	public record Institution(@NotBlank String clientId, @NotBlank String clientSecret,
-			@NotEmpty List<@NotBlank String> apiKeySha256, URI oebBaseUrl,
+			@NotEmpty List<@Valid @NotNull ApiKey> apiKeys, URI oebBaseUrl,
 			@DefaultValue("16") @Min(1) int maxConcurrentCalls, @DefaultValue("2s") @NotNull Duration maxQueueWait) {
 
 		public Institution {
-			apiKeySha256 = (apiKeySha256 != null)
-					? apiKeySha256.stream().map((hash) -> hash.trim().toLowerCase(Locale.ROOT)).toList() : List.of();
+			apiKeys = (apiKeys != null) ? List.copyOf(apiKeys) : List.of();
 		}
 
 		@Override
 		public String toString() {
-			return "Institution[clientId=" + this.clientId + ", clientSecret=******, apiKeySha256=("
-					+ this.apiKeySha256.size() + " hashes), oebBaseUrl=" + this.oebBaseUrl + ", maxConcurrentCalls="
+			return "Institution[clientId=" + this.clientId + ", clientSecret=******, apiKeys=("
+					+ this.apiKeys.size() + " keys), oebBaseUrl=" + this.oebBaseUrl + ", maxConcurrentCalls="
 					+ this.maxConcurrentCalls + ", maxQueueWait=" + this.maxQueueWait + "]";
+		}
+
+	}
+
+	/**
+	 * One accepted connector key.
+	 *
+	 * @param sha256 lower-case hex SHA-256 of the key: {@code printf %s "$KEY" | sha256sum}
+	 * @param operations what the key may do; {@code issue, sync} unless configured
+	 */
+	public record ApiKey(@NotBlank String sha256, @DefaultValue({ "issue", "sync" }) Set<Operation> operations) {
+
+		public ApiKey {
+			sha256 = (sha256 != null) ? sha256.trim().toLowerCase(Locale.ROOT) : null;
+			operations = (operations == null || operations.isEmpty()) ? EnumSet.of(Operation.ISSUE, Operation.SYNC)
+					: EnumSet.copyOf(operations);
+		}
+
+		@Override
+		public String toString() {
+			return "ApiKey[sha256=******, operations=" + this.operations + "]";
 		}
 
 	}

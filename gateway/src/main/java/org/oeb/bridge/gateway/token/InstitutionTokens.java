@@ -1,5 +1,6 @@
 package org.oeb.bridge.gateway.token;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import org.oeb.bridge.gateway.tenancy.TenancyProperties;
 import org.oeb.bridge.gateway.tenancy.TenancyProperties.Institution;
 import org.oeb.bridge.gateway.token.OebTokenClient.TokenRequestFailed;
+import org.oeb.bridge.gateway.token.TokenCache.CachedToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -20,7 +22,9 @@ import org.springframework.stereotype.Component;
 /**
  * The OEB token of each institution. A token lives in Redis for every replica; when it is
  * missing, exactly one replica requests a new one (a Redis lock, and inside a replica one
- * shared in-flight request) while the others wait for it to appear.
+ * shared in-flight request) while the others wait for it to appear. Each replica also holds
+ * the token it last read for {@code local-hold} (or until OEB rejects it), so a call
+ * usually costs no Redis read and no decryption.
  */
 @Component
 public class InstitutionTokens {
@@ -41,7 +45,11 @@ public class InstitutionTokens {
 
 	private final String replicaId = UUID.randomUUID().toString();
 
-	private final Map<String, Mono<String>> inFlight = new ConcurrentHashMap<>();
+	private final Map<String, Mono<CachedToken>> inFlight = new ConcurrentHashMap<>();
+
+	private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+	private final Clock clock = Clock.systemUTC();
 
 	InstitutionTokens(TenancyProperties tenancy, TokenProperties properties, TokenCache cache, OebTokenClient client,
 			MeterRegistry meters) {
@@ -54,15 +62,34 @@ public class InstitutionTokens {
 
 	/** The institution's current token, requesting one from OEB only when none is cached. */
 	public Mono<String> current(String institution) {
-		return this.cache.token(institution).switchIfEmpty(Mono.defer(() -> sharedRequest(institution)));
+		Held held = this.held.get(institution);
+		if (held != null && held.until().isAfter(this.clock.instant())) {
+			return Mono.just(held.token().value());
+		}
+		return this.cache.token(institution)
+			.switchIfEmpty(Mono.defer(() -> sharedRequest(institution)))
+			.doOnNext((fresh) -> hold(institution, fresh))
+			.map(CachedToken::value);
 	}
 
 	/**
-	 * Called when OEB answered 401 to {@code rejectedToken}: drops it (unless another call has
-	 * already replaced it) and returns the token to retry with.
+	 * Called when OEB answered 401 to a call that carried {@code rejectedToken}: forgets that
+	 * token, here and in Redis, unless another call has already replaced it, and returns the
+	 * token to retry with. A token other than the one the call carried is never touched.
 	 */
 	public Mono<String> replaceRejected(String institution, String rejectedToken) {
-		return this.cache.evict(institution, rejectedToken).then(Mono.defer(() -> current(institution)));
+		Held held = this.held.get(institution);
+		Mono<Boolean> eviction;
+		if (held != null && held.token().value().equals(rejectedToken)) {
+			this.held.remove(institution, held);
+			eviction = this.cache.evict(institution, held.token());
+		}
+		else {
+			eviction = this.cache.token(institution)
+				.filter((cached) -> cached.value().equals(rejectedToken))
+				.flatMap((cached) -> this.cache.evict(institution, cached));
+		}
+		return eviction.then(Mono.defer(() -> current(institution)));
 	}
 
 	/** For health: whether a token is at hand or can be obtained, and for how long it is cached. */
@@ -74,24 +101,29 @@ public class InstitutionTokens {
 					(ex) -> Mono.just(TokenStatus.unavailable(ex.reason(), ex.getMessage(), ex.retryAfter())));
 	}
 
-	private Mono<String> sharedRequest(String institution) {
+	private void hold(String institution, CachedToken token) {
+		Instant until = this.clock.instant().plus(this.properties.localHold());
+		this.held.put(institution, new Held(token, until.isBefore(token.expiresAt()) ? until : token.expiresAt()));
+	}
+
+	private Mono<CachedToken> sharedRequest(String institution) {
 		return this.inFlight.computeIfAbsent(institution, (key) -> {
 			Instant deadline = Instant.now().plus(this.properties.lockLifetime().multipliedBy(2));
 			return obtain(institution, deadline).doFinally((signal) -> this.inFlight.remove(key)).cache();
 		});
 	}
 
-	private Mono<String> obtain(String institution, Instant deadline) {
+	private Mono<CachedToken> obtain(String institution, Instant deadline) {
 		return this.cache.token(institution)
 			.switchIfEmpty(Mono.defer(() -> this.cache.backoff(institution)
-				.flatMap((backoff) -> Mono.<String>error(backingOff(institution, backoff)))
+				.flatMap((backoff) -> Mono.<CachedToken>error(backingOff(institution, backoff)))
 				.switchIfEmpty(Mono.defer(() -> this.cache
 					.tryLock(institution, this.replicaId, this.properties.lockLifetime())
 					.flatMap((locked) -> locked ? requestAndStore(institution)
 							: waitForOtherReplica(institution, deadline))))));
 	}
 
-	private Mono<String> waitForOtherReplica(String institution, Instant deadline) {
+	private Mono<CachedToken> waitForOtherReplica(String institution, Instant deadline) {
 		if (Instant.now().isAfter(deadline)) {
 			return Mono.error(new TokenUnavailableException(institution, "unavailable",
 					"Timed out waiting for another gateway replica to obtain the OEB token of institution '"
@@ -101,7 +133,7 @@ public class InstitutionTokens {
 		return Mono.delay(POLL_INTERVAL).then(Mono.defer(() -> obtain(institution, deadline)));
 	}
 
-	private Mono<String> requestAndStore(String institution) {
+	private Mono<CachedToken> requestAndStore(String institution) {
 		Institution config = this.tenancy.institutions().get(institution);
 		if (config == null) {
 			return this.cache.unlock(institution, this.replicaId)
@@ -114,8 +146,7 @@ public class InstitutionTokens {
 				record(sample, institution, "success");
 				logger.info("Obtained an OEB token for institution '{}' (OEB lifetime {}s)", institution,
 						issued.lifetime().toSeconds());
-				return this.cache.store(institution, issued.value(), this.properties.cacheLifetime(issued.lifetime()))
-					.thenReturn(issued.value());
+				return this.cache.store(institution, issued.value(), this.properties.cacheLifetime(issued.lifetime()));
 			})
 			.onErrorResume(TokenRequestFailed.class, (failure) -> {
 				String outcome = failure.kind().name().toLowerCase();
@@ -147,6 +178,10 @@ public class InstitutionTokens {
 		return new TokenUnavailableException(institution, code,
 				detail + "; the gateway waits " + backoff.remaining().toSeconds() + "s before asking OEB again",
 				backoff.remaining());
+	}
+
+	/** A token this replica uses without asking Redis, until then. */
+	private record Held(CachedToken token, Instant until) {
 	}
 
 	/** Whether a token can be had for an institution. */
