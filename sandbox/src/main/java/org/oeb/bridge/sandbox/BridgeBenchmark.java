@@ -143,21 +143,66 @@ public final class BridgeBenchmark {
 		String directToken = directToken();
 		List<Map<String, Object>> rows = new ArrayList<>();
 		Duration perLevel = this.smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(10);
-		load("warm-up", 16, Duration.ofSeconds(this.smoke ? 1 : 5), (i) -> viaGateway(i));
+		this.results.put("gatewayWarmUp", warmUpUntilJitSettles());
 		load("warm-up", 16, Duration.ofSeconds(this.smoke ? 1 : 5), (i) -> direct(i, directToken));
 		for (int callers : List.of(1, 16, 128)) {
 			Load direct = load("direct", callers, perLevel, (i) -> direct(i, directToken));
+			Duration cpuBefore = gatewayCpu();
 			Load gateway = load("gateway", callers, perLevel, (i) -> viaGateway(i));
+			Duration cpu = gatewayCpu().minus(cpuBefore);
 			Map<String, Object> row = new LinkedHashMap<>();
 			row.put("callers", callers);
 			row.put("direct", direct.summary());
 			row.put("gateway", gateway.summary());
+			row.put("gatewayCpuMicrosPerCall", round(cpu.toNanos() / 1000.0 / Math.max(1, gateway.count())));
 			row.put("throughputRatio", round(gateway.throughput() / direct.throughput()));
 			row.put("p50Ratio", round(gateway.percentile(50) / direct.percentile(50)));
 			row.put("p99Ratio", round(gateway.percentile(99) / direct.percentile(99)));
 			rows.add(row);
 		}
 		this.results.put("gatewayOverhead", rows);
+	}
+
+	/**
+	 * Sends gateway calls in rounds of 5 s until the gateway's JIT has settled: less than
+	 * 1% of a round's time spent compiling (from its {@code jvm_compilation_time_ms_total}),
+	 * at most 3 minutes.
+	 */
+	private Map<String, Object> warmUpUntilJitSettles() throws Exception {
+		Duration round = Duration.ofSeconds(this.smoke ? 1 : 5);
+		Duration limit = Duration.ofSeconds(this.smoke ? 2 : 180);
+		Instant started = Instant.now();
+		long calls = 0;
+		double compiledMs = gatewayCompilationMillis();
+		double lastRoundMs = Double.NaN;
+		while (Duration.between(started, Instant.now()).compareTo(limit) < 0) {
+			calls += load("warm-up", 16, round, (i) -> viaGateway(i)).count();
+			double now = gatewayCompilationMillis();
+			lastRoundMs = now - compiledMs;
+			compiledMs = now;
+			if (lastRoundMs < round.toMillis() / 100.0) {
+				break;
+			}
+		}
+		Map<String, Object> warmUp = new LinkedHashMap<>();
+		warmUp.put("seconds", Duration.between(started, Instant.now()).toSeconds());
+		warmUp.put("calls", calls);
+		warmUp.put("compilationMsInLastRound", round(lastRoundMs));
+		return warmUp;
+	}
+
+	private double gatewayCompilationMillis() throws IOException, InterruptedException {
+		String metrics = get("http://localhost:" + this.services.get(0).managementPort() + "/actuator/prometheus");
+		for (String line : metrics.split("\n")) {
+			if (line.startsWith("jvm_compilation_time_ms_total")) {
+				return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+			}
+		}
+		return Double.NaN;
+	}
+
+	private Duration gatewayCpu() {
+		return this.services.get(0).process().info().totalCpuDuration().orElse(Duration.ZERO);
 	}
 
 	private final AtomicLong recipients = new AtomicLong();
@@ -427,16 +472,19 @@ public final class BridgeBenchmark {
 		System.out.println("OEB LMS Bridge benchmark" + (this.smoke ? " (smoke run: short, not for comparison)" : "")
 				+ " — " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
 		System.out.println();
-		System.out.println("1. Gateway overhead (issue calls; fake OEB answers at once)");
-		System.out.printf(Locale.ROOT, "%8s | %12s %9s %9s | %12s %9s %9s | %7s %7s %7s%n", "callers", "direct rps",
-				"p50 ms", "p99 ms", "gateway rps", "p50 ms", "p99 ms", "rps x", "p50 x", "p99 x");
+		System.out.println("1. Gateway overhead (issue calls; fake OEB answers at once); warm-up until the JIT settled: "
+				+ this.results.get("gatewayWarmUp"));
+		System.out.printf(Locale.ROOT, "%8s | %12s %9s %9s | %12s %9s %9s %12s | %7s %7s %7s%n", "callers",
+				"direct rps", "p50 ms", "p99 ms", "gateway rps", "p50 ms", "p99 ms", "CPU µs/call", "rps x", "p50 x",
+				"p99 x");
 		for (Map<String, Object> row : (List<Map<String, Object>>) this.results.get("gatewayOverhead")) {
 			Map<String, Object> direct = (Map<String, Object>) row.get("direct");
 			Map<String, Object> gateway = (Map<String, Object>) row.get("gateway");
-			System.out.printf(Locale.ROOT, "%8s | %12s %9s %9s | %12s %9s %9s | %7s %7s %7s%n", row.get("callers"),
-					direct.get("requestsPerSecond"), direct.get("p50Ms"), direct.get("p99Ms"),
+			System.out.printf(Locale.ROOT, "%8s | %12s %9s %9s | %12s %9s %9s %12s | %7s %7s %7s%n",
+					row.get("callers"), direct.get("requestsPerSecond"), direct.get("p50Ms"), direct.get("p99Ms"),
 					gateway.get("requestsPerSecond"), gateway.get("p50Ms"), gateway.get("p99Ms"),
-					row.get("throughputRatio"), row.get("p50Ratio"), row.get("p99Ratio"));
+					row.get("gatewayCpuMicrosPerCall"), row.get("throughputRatio"), row.get("p50Ratio"),
+					row.get("p99Ratio"));
 		}
 		System.out.println();
 		System.out.println("2. Token requests during the run: " + this.results.get("tokenRequests"));
@@ -550,6 +598,10 @@ public final class BridgeBenchmark {
 
 		double throughput() {
 			return this.nanos.size() / this.seconds;
+		}
+
+		int count() {
+			return this.nanos.size();
 		}
 
 		double percentile(int p) {
