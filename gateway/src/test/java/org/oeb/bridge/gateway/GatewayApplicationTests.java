@@ -64,6 +64,7 @@ class GatewayApplicationTests {
 		registry.add("bridge.gateway.token.local-hold", () -> "0s");
 		registry.add("bridge.gateway.tenancy.institutions.uni-b.max-concurrent-calls", () -> "2");
 		registry.add("bridge.gateway.tenancy.institutions.uni-b.max-queue-wait", () -> "200ms");
+		registry.add("bridge.gateway.oeb.response-timeout", () -> "2s");
 		registry.add("bridge.gateway.operator.password-hash",
 				() -> PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(OPERATOR_PASSWORD));
 	}
@@ -322,6 +323,15 @@ class GatewayApplicationTests {
 		assertThat(metrics).contains("bridge_gateway_connector_rejections_total{", "reason=\"missing_api_key\"");
 		assertThat(metrics).doesNotContain(TestInstitutions.CLIENT_A, TestInstitutions.SECRET_A, TestInstitutions.KEY_A);
 		oeb.issuedTokens().forEach((token) -> assertThat(metrics).doesNotContain(token));
+	}
+
+	@Test
+	void oebNotAnsweringWithinTheResponseTimeoutIs504() {
+		oeb.wireMock()
+			.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/issuers"))
+				.willReturn(FakeOeb.json(200, FakeOeb.envelope()).withFixedDelay(3500)));
+
+		callA().expectStatus().isEqualTo(504).expectBody().jsonPath("$.error").isEqualTo("oeb_timeout");
 	}
 
 	@Test

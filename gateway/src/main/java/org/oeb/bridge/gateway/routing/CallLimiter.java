@@ -30,6 +30,19 @@ final class CallLimiter {
 
 	/** A permit, as the action that gives it back; calling it twice gives it back once. */
 	Mono<Runnable> acquire() {
+		// a free slot is handed out at once: no sink and no timer for the common case
+		return Mono.defer(() -> {
+			synchronized (this) {
+				if (this.inUse < this.limit && this.waiting.isEmpty()) {
+					this.inUse++;
+					return Mono.just(permit());
+				}
+			}
+			return waitForSlot();
+		});
+	}
+
+	private Mono<Runnable> waitForSlot() {
 		return Mono.<Runnable>create((sink) -> {
 			Waiter waiter = new Waiter(sink);
 			synchronized (this) {

@@ -2,9 +2,12 @@ package org.oeb.bridge.gateway.routing;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.oeb.bridge.gateway.token.InstitutionTokens;
 import org.oeb.bridge.gateway.token.TokenUnavailableException;
 import org.oeb.bridge.gateway.web.ErrorResponses;
@@ -47,6 +50,8 @@ final class InstitutionCallFilter implements GatewayFilter {
 
 	private volatile Instant keepTokenUntil = Instant.MIN;
 
+	private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
+
 	InstitutionCallFilter(String institution, CallLimiter limiter, InstitutionTokens tokens, MeterRegistry meters,
 			Duration quietPeriod) {
 		this.institution = institution;
@@ -69,6 +74,10 @@ final class InstitutionCallFilter implements GatewayFilter {
 						"Too many concurrent OEB calls for institution '" + this.institution + "'; retry later",
 						LIMIT_RETRY_AFTER);
 			})
+			.onErrorResume(ReadTimeoutException.class, (ex) -> exchange.getResponse().isCommitted() ? Mono.error(ex)
+					: ErrorResponses.write(exchange.getResponse(), HttpStatus.GATEWAY_TIMEOUT, "oeb_timeout",
+							"OEB did not answer within bridge.gateway.oeb.response-timeout; it may still complete the "
+									+ "call, so look the result up before sending it again"))
 			.onErrorResume(TokenUnavailableException.class,
 					(ex) -> ErrorResponses.write(exchange.getResponse(), HttpStatus.SERVICE_UNAVAILABLE,
 							"oeb_token_" + ex.reason(), ex.getMessage(), ex.retryAfter()));
@@ -119,11 +128,11 @@ final class InstitutionCallFilter implements GatewayFilter {
 	}
 
 	private void record(Timer.Sample sample, String status) {
-		sample.stop(Timer.builder("bridge.gateway.upstream.requests")
+		sample.stop(this.upstreamTimers.computeIfAbsent(status, (key) -> Timer.builder("bridge.gateway.upstream.requests")
 			.description("Calls forwarded to OEB")
 			.tag("institution", this.institution)
-			.tag("status", status)
-			.register(this.meters));
+			.tag("status", key)
+			.register(this.meters)));
 	}
 
 	private static boolean unauthorized(ServerWebExchange exchange) {

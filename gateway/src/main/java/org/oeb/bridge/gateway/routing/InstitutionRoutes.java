@@ -2,6 +2,7 @@ package org.oeb.bridge.gateway.routing;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelOption;
 import org.oeb.bridge.gateway.access.RouteInstitution;
 import org.oeb.bridge.gateway.oeb.OebProperties;
 import org.oeb.bridge.gateway.tenancy.TenancyProperties;
@@ -9,6 +10,7 @@ import org.oeb.bridge.gateway.token.InstitutionTokens;
 import org.oeb.bridge.gateway.token.TokenProperties;
 import org.oeb.bridge.gateway.web.ErrorResponses;
 
+import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.event.EnableBodyCachingEvent;
 import org.springframework.cloud.gateway.filter.AdaptCachedBodyGlobalFilter;
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -53,8 +55,9 @@ class InstitutionRoutes {
 					(route) -> route.path("/oeb/" + id + "/**")
 						.filters((filters) -> filters.stripPrefix(2).filter(callFilter))
 						.metadata(RouteInstitution.METADATA_KEY, id)
-						.metadata(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, oeb.responseTimeout().toMillis())
-						.metadata(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR, oeb.connectTimeout().toMillis())
+						// timeouts are the HTTP client's (upstreamTimeouts): a per-route value would copy the
+						// client and schedule a timer on another thread for every call
+						.metadata(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, -1L)
 						.uri(oeb.baseUrlFor(id, institution)));
 		});
 		routes.route(NO_INSTITUTION_ROUTE_ID, (route) -> route.order(Ordered.LOWEST_PRECEDENCE)
@@ -63,6 +66,13 @@ class InstitutionRoutes {
 					HttpStatus.NOT_FOUND, "unknown_route", "No institution is served on this path")))
 			.uri("no://institution"));
 		return routes.build();
+	}
+
+	/** OEB's timeouts, on the connection itself, for every route. */
+	@Bean
+	HttpClientCustomizer upstreamTimeouts(OebProperties oeb) {
+		return (client) -> client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) oeb.connectTimeout().toMillis())
+			.responseTimeout(oeb.responseTimeout());
 	}
 
 }
