@@ -1,5 +1,7 @@
 package org.oeb.bridge.common;
 
+import java.time.Duration;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import org.oeb.bridge.common.awards.AwardEngine;
 import org.oeb.bridge.common.awards.AwardLedger;
@@ -15,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.openfeign.EnableFeignClients;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -40,8 +43,24 @@ public class AwardsAutoConfiguration {
 
 	@Bean
 	IssuanceWorkers issuanceWorkers(AwardsProperties awards, IssuanceProperties issuance, AwardLedger ledger,
-			GatewayClient gateway, StringRedisTemplate redis, MeterRegistry meters) {
+			GatewayClient gateway, StringRedisTemplate redis, MeterRegistry meters, Environment environment) {
+		requireShutdownLongEnough(issuance, environment);
 		return new IssuanceWorkers(awards, issuance, ledger, gateway, redis, meters);
+	}
+
+	/**
+	 * A rollout must never cut an issue call: the shutdown phase in which the workers finish
+	 * their calls has to last at least one call.
+	 */
+	private static void requireShutdownLongEnough(IssuanceProperties issuance, Environment environment) {
+		Duration phase = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase", Duration.class,
+				Duration.ofSeconds(30));
+		Duration call = issuance.requestTimeout().plus(issuance.connectTimeout());
+		if (phase.compareTo(call) < 0) {
+			throw new IllegalStateException("spring.lifecycle.timeout-per-shutdown-phase (" + phase
+					+ ") must be at least bridge.issuance.request-timeout + connect-timeout (" + call
+					+ "), or a graceful stop would cut issue calls in flight");
+		}
 	}
 
 	@Bean
@@ -50,8 +69,9 @@ public class AwardsAutoConfiguration {
 	}
 
 	@Bean
-	IssuanceHealthIndicator issuanceHealthIndicator(AwardsProperties awards, AwardLedger ledger) {
-		return new IssuanceHealthIndicator(awards, ledger);
+	IssuanceHealthIndicator issuanceHealthIndicator(AwardsProperties awards, AwardLedger ledger,
+			IssuanceWorkers workers) {
+		return new IssuanceHealthIndicator(awards, ledger, workers::unreadable);
 	}
 
 }

@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -39,6 +42,12 @@ public final class FakeOeb implements AutoCloseable {
 	private static final Set<String> SELF_SERVICE_SCOPES = Set.of("rw:issuer", "rw:backpack", "rw:profile");
 
 	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private static final ScheduledExecutorService STORING = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "fake-oeb-store");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	private final Map<String, String> secretsByClientId = new ConcurrentHashMap<>();
 
@@ -213,6 +222,25 @@ public final class FakeOeb implements AutoCloseable {
 		return this;
 	}
 
+	/**
+	 * An award OEB already holds, issued elsewhere or earlier (a manual award, last year's
+	 * recertification, a revoked one).
+	 */
+	public StoredAssertion existingAssertion(String badgeClass, String recipient, Instant issuedOn, boolean revoked,
+			Instant expires) {
+		StoredAssertion assertion = new StoredAssertion(entityId(), recipient.toLowerCase(java.util.Locale.ROOT), "{}",
+				revoked, issuedOn, badgeClass, issuedOn, expires);
+		store(assertion);
+		return assertion;
+	}
+
+	private void store(StoredAssertion assertion) {
+		this.assertionsByBadgeClass
+			.computeIfAbsent(assertion.badgeClass(),
+					(key) -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
+			.add(assertion);
+	}
+
 	/** Awards stored for a badge class, as OEB holds them. */
 	public List<StoredAssertion> assertions(String badgeClass) {
 		List<StoredAssertion> stored = this.assertionsByBadgeClass.getOrDefault(badgeClass, List.of());
@@ -305,10 +333,13 @@ public final class FakeOeb implements AutoCloseable {
 	}
 
 	private static String assertionJson(StoredAssertion assertion) {
-		return "{\"entityType\":\"Assertion\",\"entityId\":\"" + assertion.entityId()
-				+ "\",\"recipient\":{\"identity\":\"sha256$" + Integer.toHexString(assertion.recipient().hashCode())
+		return "{\"entityType\":\"Assertion\",\"entityId\":\"" + assertion.entityId() + "\",\"badgeclass\":\""
+				+ assertion.badgeClass() + "\",\"recipient\":{\"identity\":\"sha256$"
+				+ Integer.toHexString(assertion.recipient().hashCode())
 				+ "\",\"hashed\":true,\"type\":\"email\",\"plaintextIdentity\":\"" + assertion.recipient()
-				+ "\"},\"revoked\":" + assertion.revoked() + ",\"updatedAt\":\"" + assertion.updatedAt() + "\"}";
+				+ "\"},\"issuedOn\":\"" + assertion.issuedOn() + "\",\"revoked\":" + assertion.revoked()
+				+ ",\"expires\":" + ((assertion.expires() != null) ? "\"" + assertion.expires() + "\"" : "null")
+				+ ",\"updatedAt\":\"" + assertion.updatedAt() + "\"}";
 	}
 
 	private static String v2Error(String description) {
@@ -322,7 +353,8 @@ public final class FakeOeb implements AutoCloseable {
 	}
 
 	/** An award as OEB stores it. */
-	public record StoredAssertion(String entityId, String recipient, String body, boolean revoked, Instant updatedAt) {
+	public record StoredAssertion(String entityId, String recipient, String body, boolean revoked, Instant updatedAt,
+			String badgeClass, Instant issuedOn, Instant expires) {
 	}
 
 	private final class OebBehaviour implements ResponseDefinitionTransformerV2 {
@@ -404,9 +436,13 @@ public final class FakeOeb implements AutoCloseable {
 					? request.queryParameter("recipient").values() : List.of();
 			boolean includeRevoked = request.queryParameter("include_revoked").isPresent()
 					&& "true".equals(request.queryParameter("include_revoked").firstValue());
+			boolean includeExpired = request.queryParameter("include_expired").isPresent()
+					&& "true".equals(request.queryParameter("include_expired").firstValue());
+			Instant now = Instant.now();
 			List<String> found = FakeOeb.this.assertions(badgeClass).stream()
 				.filter((stored) -> recipients.isEmpty() || recipients.contains(stored.recipient()))
 				.filter((stored) -> includeRevoked || !stored.revoked())
+				.filter((stored) -> includeExpired || stored.expires() == null || stored.expires().isAfter(now))
 				.map(FakeOeb::assertionJson)
 				.toList();
 			return json(200, envelope(found.toArray(String[]::new))).build();
@@ -434,23 +470,31 @@ public final class FakeOeb implements AutoCloseable {
 			recipient = recipient.toLowerCase(java.util.Locale.ROOT);
 			boolean noDuplicates = body.replace(" ", "").contains("\"allowDuplicateAwards\":false");
 			String finalRecipient = recipient;
-			synchronized (FakeOeb.this.assertionsByBadgeClass) {
-				List<StoredAssertion> stored = FakeOeb.this.assertionsByBadgeClass.computeIfAbsent(badgeClass,
-						(key) -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()));
-				if (noDuplicates && stored.stream().anyMatch((a) -> a.recipient().equals(finalRecipient) && !a.revoked())) {
-					return json(400, "{\"status\":{\"success\":false,\"description\":\"bad request\"},\"result\":[],"
-							+ "\"fieldErrors\":{},\"validationErrors\":[\"A previous award of this badge already exists for "
-							+ "this recipient.\"]}").build();
-				}
-				StoredAssertion assertion = new StoredAssertion(entityId(), recipient, body, false, Instant.now());
-				stored.add(assertion);
-				if (failure != null) {
-					return WireMock.aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)
-						.withFixedDelay((int) FakeOeb.this.issueDelay.toMillis()).build();
-				}
-				return json(201, envelope(assertionJson(assertion)))
-					.withFixedDelay((int) FakeOeb.this.issueDelay.toMillis()).build();
+			Instant now = Instant.now();
+			// OEB validates (the duplicate check included) when the call arrives and stores the award
+			// when it answers, after rendering the PDF and sending the mail
+			if (noDuplicates && FakeOeb.this.assertions(badgeClass)
+				.stream()
+				.anyMatch((a) -> a.recipient().equals(finalRecipient) && !a.revoked()
+						&& (a.expires() == null || a.expires().isAfter(now)))) {
+				return json(400, "{\"status\":{\"success\":false,\"description\":\"bad request\"},\"result\":[],"
+						+ "\"fieldErrors\":{},\"validationErrors\":[\"A previous award of this badge already exists for "
+						+ "this recipient.\"]}").build();
 			}
+			Duration delay = FakeOeb.this.issueDelay;
+			StoredAssertion assertion = new StoredAssertion(entityId(), recipient, body, false, now.plus(delay),
+					badgeClass, now.plus(delay), null);
+			if (delay.isZero()) {
+				store(assertion);
+			}
+			else {
+				STORING.schedule(() -> store(assertion), delay.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			if (failure != null) {
+				return WireMock.aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)
+					.withFixedDelay((int) delay.toMillis()).build();
+			}
+			return json(201, envelope(assertionJson(assertion))).withFixedDelay((int) delay.toMillis()).build();
 		}
 
 		private static String failureBody(int status) {

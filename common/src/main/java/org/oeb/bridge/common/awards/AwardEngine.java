@@ -36,6 +36,8 @@ public class AwardEngine {
 
 	private static final Duration SNAPSHOT_LIFETIME = Duration.ofDays(400);
 
+	private static final int SWEEP_PAGE = 200;
+
 	private final Map<String, InstitutionRules> institutions = new HashMap<>();
 
 	private final AwardLedger ledger;
@@ -58,54 +60,98 @@ public class AwardEngine {
 
 	/** Evaluates one snapshot and records what it earns. */
 	public List<Decision> observe(LearnerProgress progress) {
-		InstitutionRules institution = this.institutions.get(progress.institution());
-		if (institution == null) {
-			throw new IllegalArgumentException("No award rules are configured for institution '"
-					+ progress.institution() + "' (bridge.awards.institutions." + progress.institution() + ")");
-		}
-		List<Rule> candidates = institution.rules()
-			.stream()
-			.filter((rule) -> rule.condition().courses().contains(progress.courseId()))
-			.toList();
-		if (candidates.isEmpty()) {
+		return observeAll(List.of(progress));
+	}
+
+	/**
+	 * Evaluates a page of snapshots (of one institution) and records what they earn in one
+	 * round trip to the ledger; awards already settled are skipped before any script runs.
+	 */
+	public List<Decision> observeAll(List<LearnerProgress> snapshots) {
+		if (snapshots.isEmpty()) {
 			return List.of();
 		}
-		Map<String, LearnerProgress> courses = coursesOf(progress, candidates);
-		List<Decision> decisions = new ArrayList<>();
-		for (Rule rule : candidates) {
-			rule.evaluate(courses).ifPresent((achievement) -> decisions
-				.add(record(progress, institution.dryRun(), rule, achievement)));
+		String institutionId = snapshots.get(0).institution();
+		InstitutionRules institution = this.institutions.get(institutionId);
+		if (institution == null) {
+			throw new IllegalArgumentException("No award rules are configured for institution '" + institutionId
+					+ "' (bridge.awards.institutions." + institutionId + ")");
 		}
-		return decisions;
+		List<Earned> earned = new ArrayList<>();
+		for (LearnerProgress progress : snapshots) {
+			if (!institutionId.equals(progress.institution())) {
+				throw new IllegalArgumentException("A page of snapshots of institution '" + institutionId
+						+ "' contains one of institution '" + progress.institution() + "'");
+			}
+			List<Rule> candidates = institution.rules()
+				.stream()
+				.filter((rule) -> rule.condition().courses().contains(progress.courseId()))
+				.toList();
+			if (candidates.isEmpty()) {
+				continue;
+			}
+			Map<String, LearnerProgress> courses = coursesOf(progress, candidates);
+			for (Rule rule : candidates) {
+				rule.evaluate(courses).ifPresent((achievement) -> earned.add(new Earned(progress, rule, achievement)));
+			}
+		}
+		return record(institutionId, institution.dryRun(), earned);
 	}
 
 	/**
 	 * A full sweep: every snapshot the connector has re-read from the LMS. Earned awards that
 	 * were never recorded (a lost hint, lost Redis data, a rule added later) are decided now;
-	 * the ledger keeps the others from firing twice.
+	 * the ledger keeps the others from firing twice. A sweep over all of an institution's
+	 * courses is framed by {@link #sweepStarted} and {@link #sweepFinished}.
 	 */
 	public SweepReport reconcile(String institution, Iterable<LearnerProgress> snapshots) {
 		int observed = 0;
 		int decided = 0;
 		int promoted = 0;
-		for (LearnerProgress progress : snapshots) {
+		List<LearnerProgress> page = new ArrayList<>();
+		java.util.Iterator<LearnerProgress> iterator = snapshots.iterator();
+		while (iterator.hasNext()) {
+			LearnerProgress progress = iterator.next();
 			if (!institution.equals(progress.institution())) {
 				throw new IllegalArgumentException("A sweep of institution '" + institution
 						+ "' received a snapshot of institution '" + progress.institution() + "'");
 			}
 			observed++;
-			for (Decision decision : observe(progress)) {
-				if (decision.outcome() == AwardLedger.DecideResult.Kind.DECIDED) {
-					decided++;
+			page.add(progress);
+			if (page.size() == SWEEP_PAGE || !iterator.hasNext()) {
+				for (Decision decision : observeAll(page)) {
+					if (decision.outcome() == AwardLedger.DecideResult.Kind.DECIDED) {
+						decided++;
+					}
+					else if (decision.outcome() == AwardLedger.DecideResult.Kind.PROMOTED) {
+						promoted++;
+					}
 				}
-				else if (decision.outcome() == AwardLedger.DecideResult.Kind.PROMOTED) {
-					promoted++;
-				}
+				page.clear();
 			}
 		}
 		logger.info("Sweep of institution '{}': {} snapshots, {} new decisions, {} promoted", institution, observed,
 				decided, promoted);
 		return new SweepReport(institution, observed, decided, promoted);
+	}
+
+	/**
+	 * Call before the first course of a full sweep of {@code institution}; hand the answer to
+	 * {@link #sweepFinished} once every course was swept.
+	 */
+	public String sweepStarted(String institution) {
+		return this.ledger.epoch(institution);
+	}
+
+	/**
+	 * A full sweep that started with {@code epoch} has covered every course: if the ledger was
+	 * lost before it started, it is complete again and first attempts stop looking up first.
+	 */
+	public void sweepFinished(String institution, String epoch) {
+		if (!this.ledger.sweepFinished(institution, epoch)) {
+			logger.warn("The award ledger of institution '{}' was lost during the sweep; awards are looked up "
+					+ "before they are issued until the next full sweep", institution);
+		}
 	}
 
 	/** The institution's rules, for connectors deciding what to read from their LMS. */
@@ -119,37 +165,48 @@ public class AwardEngine {
 		return rules != null && rules.dryRun();
 	}
 
-	private Decision record(LearnerProgress progress, boolean dryRun, Rule rule, Achievement achievement) {
-		LearnerProgress.Learner learner = progress.learner();
-		Optional<String> email = usableEmail(learner.email());
-		AwardState state = dryRun ? AwardState.DRY_RUN
-				: email.isPresent() ? AwardState.PENDING : AwardState.PENDING_IDENTITY;
-		Map<String, String> fields = new LinkedHashMap<>();
-		fields.put("rule", rule.id());
-		fields.put("user", learner.userId());
-		fields.put("badgeClass", rule.badgeClass());
-		fields.put("email", email.orElse(""));
-		fields.put("name", (learner.fullName() != null) ? learner.fullName() : "");
-		fields.put("notify", Boolean.toString(rule.notifyLearner()));
-		fields.put("lms", progress.lms());
-		fields.put("course", progress.courseId());
-		fields.put("achievedAt", achievement.achievedAt().toString());
-		fields.put("decidedAt", Instant.now().toString());
-		fields.put("evidence", this.json.writeValueAsString(achievement.evidence()));
-		AwardLedger.DecideResult result = this.ledger.decide(progress.institution(), rule.id(), learner.userId(),
-				state, fields);
-		if (result.kind() != AwardLedger.DecideResult.Kind.EXISTS) {
-			this.meters
-				.counter("bridge.awards.decisions", "institution", progress.institution(), "rule", rule.id(), "state",
-						state.value())
-				.increment();
-			logger.info("Decided award of rule '{}' for user {} of institution '{}': {}{}", rule.id(),
-					learner.userId(), progress.institution(), state.value(),
-					(result.kind() == AwardLedger.DecideResult.Kind.PROMOTED)
-							? " (was " + result.previous().value() + ")" : "");
+	private List<Decision> record(String institution, boolean dryRun, List<Earned> earned) {
+		List<AwardLedger.Decision> toRecord = new ArrayList<>();
+		for (Earned item : earned) {
+			LearnerProgress.Learner learner = item.progress().learner();
+			Optional<String> email = usableEmail(learner.email());
+			AwardState state = dryRun ? AwardState.DRY_RUN
+					: email.isPresent() ? AwardState.PENDING : AwardState.PENDING_IDENTITY;
+			Map<String, String> fields = new LinkedHashMap<>();
+			fields.put("rule", item.rule().id());
+			fields.put("user", learner.userId());
+			fields.put("badgeClass", item.rule().badgeClass());
+			fields.put("email", email.orElse(""));
+			fields.put("name", (learner.fullName() != null) ? learner.fullName() : "");
+			fields.put("notify", Boolean.toString(item.rule().notifyLearner()));
+			fields.put("lms", item.progress().lms());
+			fields.put("course", item.progress().courseId());
+			fields.put("achievedAt", item.achievement().achievedAt().toString());
+			fields.put("decidedAt", Instant.now().toString());
+			fields.put("evidence", this.json.writeValueAsString(item.achievement().evidence()));
+			toRecord.add(new AwardLedger.Decision(item.rule().id(), learner.userId(), state, fields));
 		}
-		AwardState now = (result.kind() == AwardLedger.DecideResult.Kind.EXISTS) ? result.previous() : state;
-		return new Decision(rule.id(), learner.userId(), now, result.kind(), achievement.achievedAt());
+		List<AwardLedger.DecideResult> results = this.ledger.decideAll(institution, toRecord);
+		List<Decision> decisions = new ArrayList<>();
+		for (int i = 0; i < earned.size(); i++) {
+			AwardLedger.Decision recorded = toRecord.get(i);
+			AwardLedger.DecideResult result = results.get(i);
+			if (result.kind() != AwardLedger.DecideResult.Kind.EXISTS) {
+				this.meters
+					.counter("bridge.awards.decisions", "institution", institution, "rule", recorded.ruleId(), "state",
+							recorded.state().value())
+					.increment();
+				logger.info("Decided award of rule '{}' for user {} of institution '{}': {}{}", recorded.ruleId(),
+						recorded.userId(), institution, recorded.state().value(),
+						(result.kind() == AwardLedger.DecideResult.Kind.PROMOTED)
+								? " (was " + result.previous().value() + ")" : "");
+			}
+			AwardState now = (result.kind() == AwardLedger.DecideResult.Kind.EXISTS) ? result.previous()
+					: recorded.state();
+			decisions.add(new Decision(recorded.ruleId(), recorded.userId(), now, result.kind(),
+					earned.get(i).achievement().achievedAt()));
+		}
+		return decisions;
 	}
 
 	private Map<String, LearnerProgress> coursesOf(LearnerProgress progress, List<Rule> candidates) {
@@ -179,6 +236,9 @@ public class AwardEngine {
 	}
 
 	private record InstitutionRules(List<Rule> rules, boolean dryRun) {
+	}
+
+	private record Earned(LearnerProgress progress, Rule rule, Achievement achievement) {
 	}
 
 	/** One rule that holds for the learner, and what the ledger made of it. */

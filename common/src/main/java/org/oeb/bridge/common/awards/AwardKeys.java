@@ -14,7 +14,12 @@ public record AwardKeys(String prefix, String institution) {
 	}
 
 	public String award(String ruleId, String userId) {
-		return base() + "award:" + ruleId + ":" + userId;
+		return awardPrefix() + ruleId + ":" + userId;
+	}
+
+	/** What every award key of the institution starts with; scripts append {@code rule:user}. */
+	public String awardPrefix() {
+		return base() + "award:";
 	}
 
 	/** Pattern of all award keys, for operator listings. */
@@ -40,6 +45,16 @@ public record AwardKeys(String prefix, String institution) {
 
 	public String paused() {
 		return base() + "paused";
+	}
+
+	/** When the ledger last started empty (first start, or lost Redis data). */
+	public String epoch() {
+		return base() + "epoch";
+	}
+
+	/** The epoch in which the last full sweep finished. */
+	public String swept() {
+		return base() + "swept";
 	}
 
 	public String progress(String userId) {

@@ -1,5 +1,6 @@
 package org.oeb.bridge.common.awards;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,145 +9,45 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * The award ledger in Redis. Every state change is one Lua script, so the ledger entry, the
- * per-state counts and the issuance stream never disagree: a decision is recorded and its
- * job appended in one atomic step, and a job is acknowledged in the same step that records
- * its outcome.
+ * The award ledger in Redis. Every state change is one Lua script (under
+ * {@code resources/oeb-bridge/ledger/}), so the ledger entry, the per-state counts and the
+ * issuance stream never disagree: a decision is recorded and its job appended in one atomic
+ * step. Claiming jobs and recording their outcomes belong to the issuing side
+ * ({@code JobStream}). Every key of a script carries the institution's hash tag.
  */
 public class AwardLedger {
 
-	private static final RedisScript<String> DECIDE = RedisScript.of("""
-			local current = redis.call('HGET', KEYS[1], 'state')
-			local desired = ARGV[1]
-			if current then
-			  if current == desired or (current ~= 'pending-identity' and current ~= 'dry-run') then
-			    return 'exists:' .. current
-			  end
-			  redis.call('HINCRBY', KEYS[2], current, -1)
-			end
-			redis.call('HSET', KEYS[1], 'state', desired, unpack(ARGV, 4))
-			redis.call('HINCRBY', KEYS[2], desired, 1)
-			if desired == 'pending' then
-			  redis.call('XADD', KEYS[3], '*', 'rule', ARGV[2], 'user', ARGV[3])
-			end
-			if current then return 'promoted:' .. current end
-			return 'decided'
-			""", String.class);
+	private static final RedisScript<List> DECIDE = LedgerScripts.load("decide", List.class);
 
-	private static final String ACK = """
-			if ARGV[2] ~= '' then
-			  redis.call('XACK', KEYS[3], ARGV[1], ARGV[2])
-			  redis.call('XDEL', KEYS[3], ARGV[2])
-			end
-			""";
+	private static final RedisScript<Long> REQUEUE = LedgerScripts.load("requeue", Long.class);
 
-	private static final RedisScript<String> MARK_ISSUED = RedisScript.of("""
-			local current = redis.call('HGET', KEYS[1], 'state')
-			if current == 'pending' then
-			  redis.call('HSET', KEYS[1], 'state', 'issued', 'assertion', ARGV[3], 'issuedAt', ARGV[4], 'issuedBy', ARGV[5])
-			  redis.call('HDEL', KEYS[1], 'lastError', 'nextAttemptAt')
-			  redis.call('HINCRBY', KEYS[2], 'pending', -1)
-			  redis.call('HINCRBY', KEYS[2], 'issued', 1)
-			end
-			""" + ACK + """
-			return current or 'missing'
-			""", String.class);
+	private static final RedisScript<String> REPLAY = LedgerScripts.load("replay", String.class);
 
-	private static final RedisScript<String> RETRY_LATER = RedisScript.of("""
-			local current = redis.call('HGET', KEYS[1], 'state')
-			if current == 'pending' then
-			  redis.call('HSET', KEYS[1], 'lastError', ARGV[4], 'nextAttemptAt', ARGV[3])
-			  redis.call('ZADD', KEYS[2], ARGV[3], KEYS[1])
-			end
-			""" + ACK + """
-			return current or 'missing'
-			""", String.class);
+	private static final RedisScript<String> DISCARD = LedgerScripts.load("discard", String.class);
 
-	private static final RedisScript<String> DEAD_LETTER = RedisScript.of("""
-			local current = redis.call('HGET', KEYS[1], 'state')
-			if current == 'pending' then
-			  local entry = redis.call('XADD', KEYS[4], '*', 'rule', ARGV[4], 'user', ARGV[5], 'reason', ARGV[3], 'at', ARGV[6])
-			  redis.call('HSET', KEYS[1], 'state', 'dead', 'deadReason', ARGV[3], 'deadEntry', entry, 'deadAt', ARGV[6])
-			  redis.call('HDEL', KEYS[1], 'nextAttemptAt')
-			  redis.call('HINCRBY', KEYS[2], 'pending', -1)
-			  redis.call('HINCRBY', KEYS[2], 'dead', 1)
-			end
-			""" + ACK + """
-			return current or 'missing'
-			""", String.class);
+	private static final RedisScript<Long> RESUME = LedgerScripts.load("resume", Long.class);
 
-	private static final RedisScript<String> PAUSE = RedisScript.of("""
-			redis.call('SET', KEYS[4], ARGV[3], 'PX', ARGV[4])
-			local current = redis.call('HGET', KEYS[1], 'state')
-			if current == 'pending' then
-			  redis.call('HSET', KEYS[1], 'lastError', ARGV[3], 'nextAttemptAt', ARGV[5])
-			  redis.call('ZADD', KEYS[2], ARGV[5], KEYS[1])
-			end
-			""" + ACK + """
-			return current or 'missing'
-			""", String.class);
+	private static final RedisScript<String> EPOCH = LedgerScripts.load("epoch", String.class);
 
-	private static final RedisScript<Long> MOVE_DUE_RETRIES = RedisScript.of("""
-			local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-			for _, award in ipairs(due) do
-			  redis.call('ZREM', KEYS[1], award)
-			  local fields = redis.call('HMGET', award, 'state', 'rule', 'user')
-			  if fields[1] == 'pending' then
-			    redis.call('XADD', KEYS[2], '*', 'rule', fields[2], 'user', fields[3])
-			  end
-			end
-			return #due
-			""", Long.class);
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final RedisScript<String> REPLAY = RedisScript.of("""
-			local fields = redis.call('HMGET', KEYS[1], 'state', 'deadEntry', 'rule', 'user')
-			if fields[1] ~= 'dead' then return fields[1] or 'missing' end
-			redis.call('HSET', KEYS[1], 'state', 'pending', 'failures', 0, 'replayedAt', ARGV[1])
-			redis.call('HDEL', KEYS[1], 'deadReason', 'deadEntry', 'deadAt', 'lastError', 'nextAttemptAt')
-			redis.call('HINCRBY', KEYS[2], 'dead', -1)
-			redis.call('HINCRBY', KEYS[2], 'pending', 1)
-			if fields[2] then redis.call('XDEL', KEYS[4], fields[2]) end
-			redis.call('XADD', KEYS[3], '*', 'rule', fields[3], 'user', fields[4])
-			return 'replayed'
-			""", String.class);
+	private static final Set<String> MAY_CHANGE = Set.of(AwardState.PENDING_IDENTITY.value(),
+			AwardState.DRY_RUN.value(), AwardState.DEAD.value());
 
-	private static final RedisScript<String> DISCARD = RedisScript.of("""
-			local fields = redis.call('HMGET', KEYS[1], 'state', 'deadEntry')
-			if fields[1] ~= 'dead' then return fields[1] or 'missing' end
-			redis.call('HSET', KEYS[1], 'state', 'discarded', 'discardedAt', ARGV[1])
-			redis.call('HINCRBY', KEYS[2], 'dead', -1)
-			redis.call('HINCRBY', KEYS[2], 'discarded', 1)
-			if fields[2] then redis.call('XDEL', KEYS[3], fields[2]) end
-			return 'discarded'
-			""", String.class);
-
-	private static final RedisScript<List> RECLAIM = RedisScript.of("""
-			local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
-			local flat = {}
-			for _, entry in ipairs(claimed[2]) do
-			  local id, fields = entry[1], entry[2]
-			  local rule, user = '', ''
-			  for i = 1, #fields, 2 do
-			    if fields[i] == 'rule' then rule = fields[i + 1] elseif fields[i] == 'user' then user = fields[i + 1] end
-			  end
-			  table.insert(flat, id)
-			  table.insert(flat, rule)
-			  table.insert(flat, user)
-			end
-			for _, id in ipairs(claimed[3] or {}) do
-			  redis.call('XACK', KEYS[1], ARGV[1], id)
-			end
-			return flat
-			""", List.class);
+	private static final byte[] STATE_FIELD = "state".getBytes(StandardCharsets.UTF_8);
 
 	private final StringRedisTemplate redis;
 
@@ -168,20 +69,63 @@ public class AwardLedger {
 	 */
 	public DecideResult decide(String institution, String ruleId, String userId, AwardState state,
 			Map<String, String> fields) {
-		AwardKeys keys = keys(institution);
-		List<String> args = new ArrayList<>(List.of(state.value(), ruleId, userId));
-		fields.forEach((name, value) -> {
-			args.add(name);
-			args.add((value != null) ? value : "");
-		});
-		String result = this.redis.execute(DECIDE, List.of(keys.award(ruleId, userId), keys.counts(), keys.issuance()),
-				args.toArray());
-		if ("decided".equals(result)) {
-			return new DecideResult(DecideResult.Kind.DECIDED, null);
+		return decideAll(institution, List.of(new Decision(ruleId, userId, state, fields))).get(0);
+	}
+
+	/**
+	 * Records the decisions of one page of observations: the settled ones are recognised by one
+	 * pipelined read and skipped, the rest go to Redis in one script call. Results come back in
+	 * the order of {@code decisions}.
+	 */
+	public List<DecideResult> decideAll(String institution, List<Decision> decisions) {
+		if (decisions.isEmpty()) {
+			return List.of();
 		}
-		String previous = result.substring(result.indexOf(':') + 1);
-		return new DecideResult(result.startsWith("promoted") ? DecideResult.Kind.PROMOTED : DecideResult.Kind.EXISTS,
-				AwardState.of(previous));
+		AwardKeys keys = keys(institution);
+		List<String> states = states(keys, decisions);
+		List<DecideResult> results = new ArrayList<>(Collections.nCopies(decisions.size(), null));
+		List<Integer> toRecord = new ArrayList<>();
+		List<String> scriptKeys = new ArrayList<>(List.of(keys.counts(), keys.issuance(), keys.epoch()));
+		List<String> args = new ArrayList<>(List.of(Long.toString(System.currentTimeMillis())));
+		for (int i = 0; i < decisions.size(); i++) {
+			Decision decision = decisions.get(i);
+			String current = states.get(i);
+			if (current != null && (current.equals(decision.state().value()) || !MAY_CHANGE.contains(current))) {
+				results.set(i, new DecideResult(DecideResult.Kind.EXISTS, AwardState.of(current)));
+				continue;
+			}
+			toRecord.add(i);
+			scriptKeys.add(keys.award(decision.ruleId(), decision.userId()));
+			Map<String, Object> json = new LinkedHashMap<>();
+			json.put("state", decision.state().value());
+			json.put("rule", decision.ruleId());
+			json.put("user", decision.userId());
+			Map<String, String> fields = new LinkedHashMap<>();
+			decision.fields().forEach((name, value) -> fields.put(name, (value != null) ? value : ""));
+			json.put("fields", fields);
+			args.add(JSON.writeValueAsString(json));
+		}
+		if (!toRecord.isEmpty()) {
+			List<?> recorded = this.redis.execute(DECIDE, scriptKeys, args.toArray());
+			for (int j = 0; j < toRecord.size(); j++) {
+				results.set(toRecord.get(j), DecideResult.parse(String.valueOf(recorded.get(j))));
+			}
+		}
+		return results;
+	}
+
+	private List<String> states(AwardKeys keys, List<Decision> decisions) {
+		List<Object> states = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+			for (Decision decision : decisions) {
+				connection.hashCommands()
+					.hGet(keys.award(decision.ruleId(), decision.userId()).getBytes(StandardCharsets.UTF_8),
+							STATE_FIELD);
+			}
+			return null;
+		});
+		List<String> result = new ArrayList<>();
+		states.forEach((state) -> result.add((state != null) ? state.toString() : null));
+		return result;
 	}
 
 	public Map<String, String> award(String institution, String ruleId, String userId) {
@@ -189,46 +133,6 @@ public class AwardLedger {
 		Map<String, String> award = new LinkedHashMap<>();
 		entries.forEach((key, value) -> award.put((String) key, (String) value));
 		return award;
-	}
-
-	public long countPostAttempt(String institution, String ruleId, String userId) {
-		return this.redis.opsForHash().increment(keys(institution).award(ruleId, userId), "attempts", 1);
-	}
-
-	public long countFailure(String institution, String ruleId, String userId) {
-		return this.redis.opsForHash().increment(keys(institution).award(ruleId, userId), "failures", 1);
-	}
-
-	public void markIssued(String institution, String ruleId, String userId, String streamEntry, String assertionId,
-			String issuedBy) {
-		AwardKeys keys = keys(institution);
-		this.redis.execute(MARK_ISSUED, List.of(keys.award(ruleId, userId), keys.counts(), keys.issuance()),
-				AwardKeys.GROUP, nullToEmpty(streamEntry), assertionId, Instant.now().toString(), issuedBy);
-	}
-
-	public void retryLater(String institution, String ruleId, String userId, String streamEntry, Instant at,
-			String error) {
-		AwardKeys keys = keys(institution);
-		this.redis.execute(RETRY_LATER, List.of(keys.award(ruleId, userId), keys.retries(), keys.issuance()),
-				AwardKeys.GROUP, nullToEmpty(streamEntry), Long.toString(at.toEpochMilli()), error);
-	}
-
-	public void deadLetter(String institution, String ruleId, String userId, String streamEntry, String reason) {
-		AwardKeys keys = keys(institution);
-		this.redis.execute(DEAD_LETTER,
-				List.of(keys.award(ruleId, userId), keys.counts(), keys.issuance(), keys.dead()), AwardKeys.GROUP,
-				nullToEmpty(streamEntry), reason, ruleId, userId, Instant.now().toString());
-	}
-
-	/** Stops the institution's issuing for {@code duration} and parks this job until then. */
-	public void pause(String institution, String ruleId, String userId, String streamEntry, String reason,
-			Duration duration) {
-		AwardKeys keys = keys(institution);
-		Instant resumeAt = Instant.now().plus(duration);
-		this.redis.execute(PAUSE,
-				List.of(keys.award(ruleId, userId), keys.retries(), keys.issuance(), keys.paused()), AwardKeys.GROUP,
-				nullToEmpty(streamEntry), reason, Long.toString(duration.toMillis()),
-				Long.toString(resumeAt.toEpochMilli()));
 	}
 
 	public Optional<String> pausedReason(String institution) {
@@ -243,42 +147,49 @@ public class AwardLedger {
 	/** Lifts a pause and makes the parked jobs due now. */
 	public void resume(String institution) {
 		AwardKeys keys = keys(institution);
-		this.redis.delete(keys.paused());
-		Long parked = this.redis.opsForZSet().zCard(keys.retries());
-		if (parked != null && parked > 0) {
-			this.redis.opsForZSet()
-				.rangeWithScores(keys.retries(), 0, -1)
-				.forEach((entry) -> this.redis.opsForZSet().add(keys.retries(), entry.getValue(), 0));
-		}
+		this.redis.execute(RESUME, List.of(keys.paused(), keys.retries()));
 	}
 
-	/** Moves jobs whose retry time has come back into the issuance stream. */
-	public long moveDueRetries(String institution, int limit) {
+	/** Moves jobs whose retry time has come back into the issuance stream (not while paused). */
+	public long requeueDue(String institution, int limit) {
 		AwardKeys keys = keys(institution);
-		Long moved = this.redis.execute(MOVE_DUE_RETRIES, List.of(keys.retries(), keys.issuance()),
-				Long.toString(Instant.now().toEpochMilli()), Integer.toString(limit));
+		Long moved = this.redis.execute(REQUEUE, List.of(keys.retries(), keys.issuance(), keys.paused()),
+				Long.toString(System.currentTimeMillis()), Integer.toString(limit));
 		return (moved != null) ? moved : 0;
 	}
 
-	/** Takes over jobs another worker has held longer than {@code minIdle}: (entry, rule, user) triples. */
-	public List<StreamJob> reclaim(String institution, String consumer, Duration minIdle, int count) {
+	/**
+	 * The ledger's epoch: when it last started empty. A full sweep reads it when it starts and
+	 * hands it to {@link #sweepFinished}.
+	 */
+	public String epoch(String institution) {
 		AwardKeys keys = keys(institution);
-		@SuppressWarnings("unchecked")
-		List<Object> flat = this.redis.execute(RECLAIM, List.of(keys.issuance()), AwardKeys.GROUP, consumer,
-				Long.toString(minIdle.toMillis()), Integer.toString(count));
-		List<StreamJob> jobs = new ArrayList<>();
-		if (flat != null) {
-			for (int i = 0; i + 2 < flat.size(); i += 3) {
-				jobs.add(new StreamJob(institution, (String) flat.get(i), (String) flat.get(i + 1),
-						(String) flat.get(i + 2), true));
-			}
-		}
-		return jobs;
+		return this.redis.execute(EPOCH, List.of(keys.epoch(), keys.swept()), "read", "",
+				Long.toString(System.currentTimeMillis()));
 	}
 
 	/**
-	 * The users for whom at least one of the rules has not settled yet: no decision, or one
-	 * parked for a missing e-mail or by dry-run. Pollers skip the others.
+	 * Records that a full sweep that started in {@code epoch} has finished: from now on the
+	 * ledger is complete again, and first attempts need no look-up. Returns false when the
+	 * ledger was lost again during the sweep.
+	 */
+	public boolean sweepFinished(String institution, String epoch) {
+		AwardKeys keys = keys(institution);
+		return "swept".equals(this.redis.execute(EPOCH, List.of(keys.epoch(), keys.swept()), "swept", epoch,
+				Long.toString(System.currentTimeMillis())));
+	}
+
+	/** Whether a full sweep has finished since the ledger last started empty. */
+	public boolean verified(String institution) {
+		AwardKeys keys = keys(institution);
+		List<String> values = this.redis.opsForValue().multiGet(List.of(keys.epoch(), keys.swept()));
+		return values != null && values.get(0) != null && values.get(0).equals(values.get(1));
+	}
+
+	/**
+	 * The users for whom at least one of the rules has not settled yet: no decision, one
+	 * parked for a missing e-mail or by dry-run, or a dead one (whose replay uses the newest
+	 * observation). Pollers skip the others.
 	 */
 	public java.util.Set<String> usersStillOpen(String institution, java.util.Collection<String> ruleIds,
 			java.util.Collection<String> userIds) {
@@ -300,8 +211,7 @@ public class AwardLedger {
 		for (int u = 0; u < users.size(); u++) {
 			for (int r = 0; r < rules.size(); r++) {
 				Object state = states.get(u * rules.size() + r);
-				if (state == null || AwardState.PENDING_IDENTITY.value().equals(state)
-						|| AwardState.DRY_RUN.value().equals(state)) {
+				if (state == null || MAY_CHANGE.contains(state.toString())) {
 					open.add(users.get(u));
 					break;
 				}
@@ -310,18 +220,16 @@ public class AwardLedger {
 		return open;
 	}
 
-	/** Acknowledges a job that needs no work (its award is no longer pending). */
-	public void acknowledge(String institution, String streamEntry) {
-		AwardKeys keys = keys(institution);
-		this.redis.opsForStream().acknowledge(keys.issuance(), AwardKeys.GROUP, streamEntry);
-		this.redis.opsForStream().delete(keys.issuance(), streamEntry);
-	}
-
-	public String replay(String institution, String ruleId, String userId) {
+	/**
+	 * Puts a dead award back into issuing, re-decided from the newest observation that came in
+	 * after it died, and with {@code badgeClass} (the rule's badge class today; null keeps the
+	 * stored one).
+	 */
+	public String replay(String institution, String ruleId, String userId, String badgeClass) {
 		AwardKeys keys = keys(institution);
 		return this.redis.execute(REPLAY,
 				List.of(keys.award(ruleId, userId), keys.counts(), keys.issuance(), keys.dead()),
-				Instant.now().toString());
+				Instant.now().toString(), (badgeClass != null) ? badgeClass : "");
 	}
 
 	public String discard(String institution, String ruleId, String userId) {
@@ -384,10 +292,6 @@ public class AwardLedger {
 		return ((queued != null) ? queued : 0) + ((waiting != null) ? waiting : 0);
 	}
 
-	private static String nullToEmpty(String value) {
-		return (value != null) ? value : "";
-	}
-
 	/** The result of {@link #decide}. */
 	public record DecideResult(Kind kind, AwardState previous) {
 
@@ -403,10 +307,19 @@ public class AwardLedger {
 
 		}
 
+		static DecideResult parse(String result) {
+			if ("decided".equals(result)) {
+				return new DecideResult(Kind.DECIDED, null);
+			}
+			String previous = result.substring(result.indexOf(':') + 1);
+			return new DecideResult(result.startsWith("promoted") ? Kind.PROMOTED : Kind.EXISTS,
+					AwardState.of(previous));
+		}
+
 	}
 
-	/** A job read from (or reclaimed in) an issuance stream. */
-	public record StreamJob(String institution, String entry, String ruleId, String userId, boolean redelivered) {
+	/** A decision to record: the award of {@code ruleId} to {@code userId} in {@code state}. */
+	public record Decision(String ruleId, String userId, AwardState state, Map<String, String> fields) {
 	}
 
 }

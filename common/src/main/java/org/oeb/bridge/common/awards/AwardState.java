@@ -11,6 +11,11 @@ public enum AwardState {
 	DRY_RUN("dry-run"),
 	/** OEB holds the assertion. */
 	ISSUED("issued"),
+	/**
+	 * OEB holds an assertion of this award, but it was revoked; found by a look-up after lost
+	 * Redis data, and not issued again.
+	 */
+	REVOKED("revoked"),
 	/** OEB refused it permanently, or retries were exhausted; waits for an operator. */
 	DEAD("dead"),
 	/** An operator dropped a dead award; the rule will not fire again for the learner. */

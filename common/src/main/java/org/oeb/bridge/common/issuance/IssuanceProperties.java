@@ -3,6 +3,7 @@ package org.oeb.bridge.common.issuance;
 import java.net.URI;
 import java.time.Duration;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
@@ -14,40 +15,61 @@ import org.springframework.validation.annotation.Validated;
  * How decided awards are issued.
  *
  * @param gatewayUrl base URL of the gateway, e.g. {@code http://gateway:8080}
- * @param workers issuing threads per connector replica
- * @param batchSize jobs a worker takes from the stream at once
+ * @param maxInFlight issue calls in flight at once per institution and connector replica;
+ * keep the sum over replicas at or below the gateway's {@code max-concurrent-calls}
  * @param connectTimeout TCP connect timeout to the gateway
  * @param requestTimeout how long one issue call may take (OEB renders the PDF and mails
  * inside it)
- * @param claimTimeout a job held this long by a worker that stopped answering is taken over
- * by another; must be longer than {@code request-timeout}
- * @param maintenanceInterval how often due retries are re-queued and stale jobs reclaimed
+ * @param takeoverAfter a job whose worker stopped renewing its claim (died, lost Redis) is
+ * taken over after this long; a live worker renews every fifth of it
+ * @param settleTime how long OEB may still be working on an issue call after it was sent;
+ * after a timeout, a reset connection, 500, 502 or 504, the award is looked up no earlier
+ * than this long after the call was sent, so a call OEB completes late is found, not sent
+ * twice; must exceed {@code request-timeout}
+ * @param clockSkew how far OEB's clock may be behind ours; a look-up counts an assertion
+ * issued no earlier than the decision minus this
+ * @param maintenanceInterval how often due retries are re-queued and silent workers' jobs
+ * taken over
  * @param retryInitial first retry delay after a transient failure (doubled per failure,
  * with jitter)
  * @param retryMax longest retry delay
- * @param maxAttempts transient failures in a row after which the award is dead-lettered
+ * @param giveUpAfter how long an award may keep failing transiently before it becomes a
+ * dead letter
  * @param quotaPause how long an institution's issuing pauses after OEB answers 402 (quota
  * exhausted); an operator can resume earlier
+ * @param keyRefusedPause how long an institution's issuing pauses after the gateway refuses
+ * the connector key (401/403); retried then, or resumed by an operator
  */
 @Validated
 @ConfigurationProperties(prefix = "bridge.issuance", ignoreUnknownFields = false)
-public record IssuanceProperties(@NotNull URI gatewayUrl, @DefaultValue("4") @Min(1) int workers,
-		@DefaultValue("10") @Min(1) int batchSize, @DefaultValue("5s") @NotNull Duration connectTimeout,
-		@DefaultValue("120s") @NotNull Duration requestTimeout, @DefaultValue("5m") @NotNull Duration claimTimeout,
-		@DefaultValue("1s") @NotNull Duration maintenanceInterval,
+public record IssuanceProperties(@NotNull URI gatewayUrl, @DefaultValue("16") @Min(1) @Max(1024) int maxInFlight,
+		@DefaultValue("5s") @NotNull Duration connectTimeout, @DefaultValue("120s") @NotNull Duration requestTimeout,
+		@DefaultValue("15s") @NotNull Duration takeoverAfter, @DefaultValue("5m") @NotNull Duration settleTime,
+		@DefaultValue("2m") @NotNull Duration clockSkew, @DefaultValue("1s") @NotNull Duration maintenanceInterval,
 		@DefaultValue("2s") @NotNull Duration retryInitial, @DefaultValue("30m") @NotNull Duration retryMax,
-		@DefaultValue("12") @Min(1) int maxAttempts, @DefaultValue("1h") @NotNull Duration quotaPause) {
+		@DefaultValue("72h") @NotNull Duration giveUpAfter, @DefaultValue("1h") @NotNull Duration quotaPause,
+		@DefaultValue("5m") @NotNull Duration keyRefusedPause) {
 
 	public IssuanceProperties {
 		if (gatewayUrl != null && (gatewayUrl.getScheme() == null || gatewayUrl.getHost() == null)) {
 			throw new IllegalArgumentException("bridge.issuance.gateway-url must be an absolute http(s) URL, got '"
 					+ gatewayUrl + "'");
 		}
-		if (claimTimeout != null && requestTimeout != null && claimTimeout.compareTo(requestTimeout) <= 0) {
-			throw new IllegalArgumentException("bridge.issuance.claim-timeout (" + claimTimeout
-					+ ") must be longer than bridge.issuance.request-timeout (" + requestTimeout
-					+ "), or a slow but live issue call would be taken over and sent twice");
+		if (takeoverAfter != null && takeoverAfter.compareTo(Duration.ofMillis(500)) < 0) {
+			throw new IllegalArgumentException("bridge.issuance.takeover-after (" + takeoverAfter
+					+ ") must be at least 500ms: workers renew their claims every fifth of it");
 		}
+		if (settleTime != null && requestTimeout != null && settleTime.compareTo(requestTimeout) <= 0) {
+			throw new IllegalArgumentException("bridge.issuance.settle-time (" + settleTime
+					+ ") must be longer than bridge.issuance.request-timeout (" + requestTimeout
+					+ "): OEB may still be working on a call the connector stopped waiting for, and a look-up "
+					+ "before it finishes would send the award twice");
+		}
+	}
+
+	/** How often a worker renews the claims it holds. */
+	Duration heartbeat() {
+		return this.takeoverAfter.dividedBy(5);
 	}
 
 }

@@ -1,41 +1,43 @@
 package org.oeb.bridge.common.issuance;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.oeb.bridge.common.awards.AwardKeys;
 import org.oeb.bridge.common.awards.AwardLedger;
-import org.oeb.bridge.common.awards.AwardLedger.StreamJob;
-import org.oeb.bridge.common.awards.AwardState;
 import org.oeb.bridge.common.awards.AwardsProperties;
+import org.oeb.bridge.common.issuance.OebIssuer.Match;
 import org.oeb.bridge.common.issuance.OebIssuer.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.redis.RedisSystemException;
-import org.springframework.data.redis.connection.stream.Consumer;
-import org.springframework.data.redis.connection.stream.MapRecord;
-import org.springframework.data.redis.connection.stream.ReadOffset;
-import org.springframework.data.redis.connection.stream.StreamOffset;
-import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * Worker threads in the {@code issuers} consumer group of every institution's issuance
- * stream. A job is acknowledged only in the same Redis step that records its outcome; a job
- * whose worker died stays pending and is reclaimed by any replica after
- * {@code claim-timeout}. Whenever an earlier attempt may have reached OEB, the award is
- * looked up before it is sent again.
+ * Issues the decided awards of every institution. Per institution one reader claims as many
+ * jobs as it has free call slots ({@code max-in-flight}), so a claimed job starts at once; each
+ * runs on its own thread. A heartbeat renews the claims held, so a replica that dies loses its
+ * jobs to another within {@code takeover-after}; a replica that stops gracefully finishes the
+ * calls in flight and claims nothing more. Whenever an earlier attempt may have reached OEB,
+ * the award is looked up first, no earlier than {@code settle-time} after that attempt.
  */
 public class IssuanceWorkers implements SmartLifecycle {
 
@@ -43,61 +45,163 @@ public class IssuanceWorkers implements SmartLifecycle {
 
 	private static final Duration IDLE_PAUSE = Duration.ofMillis(50);
 
+	private static final Duration FAILURE_PAUSE = Duration.ofSeconds(1);
+
 	private final AwardsProperties awards;
 
 	private final IssuanceProperties properties;
 
 	private final AwardLedger ledger;
 
+	private final JobStream stream;
+
 	private final OebIssuer issuer;
 
-	private final StringRedisTemplate redis;
+	private final AttemptPolicy policy;
 
 	private final MeterRegistry meters;
 
-	private final String consumerPrefix;
+	private final Clock clock;
+
+	private final String consumer;
+
+	private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
+
+	private final Map<String, Map<String, ClaimedJob>> inFlight = new ConcurrentHashMap<>();
+
+	private final Map<String, String> unreadable = new ConcurrentHashMap<>();
 
 	private final List<Thread> threads = new ArrayList<>();
 
+	private final AtomicInteger callThreads = new AtomicInteger();
+
+	private ExecutorService calls;
+
 	private volatile boolean running;
+
+	private volatile boolean claiming;
 
 	public IssuanceWorkers(AwardsProperties awards, IssuanceProperties properties, AwardLedger ledger,
 			GatewayClient gateway, StringRedisTemplate redis, MeterRegistry meters) {
+		this(awards, properties, ledger, new OebIssuer(gateway), redis, meters, Clock.systemUTC());
+	}
+
+	IssuanceWorkers(AwardsProperties awards, IssuanceProperties properties, AwardLedger ledger, OebIssuer issuer,
+			StringRedisTemplate redis, MeterRegistry meters, Clock clock) {
 		this.awards = awards;
 		this.properties = properties;
 		this.ledger = ledger;
-		this.issuer = new OebIssuer(gateway);
-		this.redis = redis;
+		this.stream = new JobStream(redis, ledger, properties.takeoverAfter());
+		this.issuer = issuer;
+		this.policy = new AttemptPolicy(properties,
+				(capped) -> capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
 		this.meters = meters;
-		this.consumerPrefix = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-		awards.institutions()
-			.keySet()
-			.forEach((institution) -> Gauge.builder("bridge.awards.backlog", ledger, (l) -> l.backlog(institution))
+		this.clock = clock;
+		this.consumer = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+		for (String institution : awards.institutions().keySet()) {
+			this.slots.put(institution, new Semaphore(properties.maxInFlight()));
+			this.inFlight.put(institution, new ConcurrentHashMap<>());
+			Gauge.builder("bridge.awards.backlog", ledger, (l) -> l.backlog(institution))
 				.description("Issuance jobs queued, in progress or waiting to retry")
 				.tag("institution", institution)
-				.register(meters));
+				.register(meters);
+			Gauge.builder("bridge.awards.in_flight", this.inFlight, (all) -> all.get(institution).size())
+				.description("Issue calls and look-ups this replica is working on")
+				.tag("institution", institution)
+				.register(meters);
+		}
+	}
+
+	/** This replica's consumer name in the institutions' issuance streams. */
+	public String consumer() {
+		return this.consumer;
+	}
+
+	/** Institutions whose issuance stream cannot be read right now, with the error. */
+	public Map<String, String> unreadable() {
+		return Map.copyOf(this.unreadable);
 	}
 
 	@Override
 	public void start() {
-		this.awards.institutions().keySet().forEach(this::createGroup);
+		this.calls = Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "issuer-call-" + this.callThreads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
 		this.running = true;
-		for (int i = 0; i < this.properties.workers(); i++) {
-			String consumer = this.consumerPrefix + "-" + i;
-			Thread worker = new Thread(() -> workLoop(consumer), "issuer-" + i);
-			worker.start();
-			this.threads.add(worker);
+		this.claiming = true;
+		for (String institution : this.awards.institutions().keySet()) {
+			startThread("issuer-reader-" + institution, () -> readLoop(institution));
 		}
-		String maintainer = this.consumerPrefix + "-maintenance";
-		Thread maintenance = new Thread(() -> maintenanceLoop(maintainer), "issuer-maintenance");
-		maintenance.start();
-		this.threads.add(maintenance);
-		logger.info("Started {} issuing workers for institutions {}", this.properties.workers(),
-				this.awards.institutions().keySet());
+		startThread("issuer-heartbeat", this::heartbeatLoop);
+		startThread("issuer-maintenance", this::maintenanceLoop);
+		logger.info("Issuing for institutions {} as {}: up to {} calls in flight per institution",
+				this.awards.institutions().keySet(), this.consumer, this.properties.maxInFlight());
+	}
+
+	private void startThread(String name, Runnable loop) {
+		Thread thread = new Thread(loop, name);
+		thread.setDaemon(true);
+		thread.start();
+		this.threads.add(thread);
 	}
 
 	@Override
 	public void stop() {
+		stopClaiming();
+		finishCalls();
+		stopThreads();
+	}
+
+	/**
+	 * A graceful stop: claim nothing more, let the calls in flight finish (up to
+	 * {@code request-timeout}), then stop the heartbeat. Runs in the background so other
+	 * components stop meanwhile.
+	 */
+	@Override
+	public void stop(Runnable callback) {
+		stopClaiming();
+		Thread stopper = new Thread(() -> {
+			try {
+				finishCalls();
+				stopThreads();
+			}
+			finally {
+				callback.run();
+			}
+		}, "issuer-stop");
+		stopper.start();
+	}
+
+	private void stopClaiming() {
+		this.claiming = false;
+	}
+
+	private void finishCalls() {
+		if (this.calls == null) {
+			return;
+		}
+		int busy = this.inFlight.values().stream().mapToInt(Map::size).sum();
+		if (busy > 0) {
+			logger.info("Stopping: waiting for {} issue calls in flight to finish", busy);
+		}
+		this.calls.shutdown();
+		try {
+			Duration wait = this.properties.requestTimeout().plus(this.properties.connectTimeout());
+			if (!this.calls.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn("Stopping: issue calls still running after {}; their jobs are taken over after "
+						+ "takeover-after and looked up first", wait);
+				this.calls.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.calls.shutdownNow();
+		}
+	}
+
+	private void stopThreads() {
 		this.running = false;
 		for (Thread thread : this.threads) {
 			thread.interrupt();
@@ -119,234 +223,221 @@ public class IssuanceWorkers implements SmartLifecycle {
 		return this.running;
 	}
 
-	private void workLoop(String consumer) {
-		runUntilStopped(consumer, () -> {
-			List<StreamJob> jobs = readNewJobs(consumer);
-			for (StreamJob job : jobs) {
-				process(job);
-			}
-			if (jobs.isEmpty()) {
-				Thread.sleep(IDLE_PAUSE.toMillis());
-			}
-		});
-	}
-
-	private void maintenanceLoop(String consumer) {
-		runUntilStopped(consumer, () -> {
-			for (String institution : this.awards.institutions().keySet()) {
-				if (this.ledger.pausedReason(institution).isPresent()) {
+	private void readLoop(String institution) {
+		Semaphore free = this.slots.get(institution);
+		while (this.claiming) {
+			try {
+				int available = free.availablePermits();
+				if (available == 0) {
+					if (free.tryAcquire(IDLE_PAUSE.toMillis(), TimeUnit.MILLISECONDS)) {
+						free.release();
+					}
 					continue;
 				}
-				this.ledger.moveDueRetries(institution, 500);
-				for (StreamJob job : this.ledger.reclaim(institution, consumer, this.properties.claimTimeout(),
-						this.properties.batchSize())) {
-					logger.info("Reclaimed issuance job of rule '{}' for user {} of institution '{}'", job.ruleId(),
-							job.userId(), institution);
-					this.meters.counter("bridge.awards.reclaimed", "institution", institution).increment();
-					process(job);
+				List<ClaimedJob> jobs = this.stream.claimNew(institution, this.consumer, available);
+				this.unreadable.remove(institution);
+				start(jobs, free);
+				if (jobs.isEmpty()) {
+					Thread.sleep(IDLE_PAUSE.toMillis());
 				}
-			}
-			Thread.sleep(this.properties.maintenanceInterval().toMillis());
-		});
-	}
-
-	/**
-	 * Repeats {@code step} until stopped. A failing step is logged and retried after a pause;
-	 * the jobs it held stay unacknowledged, so another worker reclaims them.
-	 */
-	private void runUntilStopped(String consumer, Step step) {
-		while (this.running) {
-			try {
-				step.run();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return;
 			}
 			catch (RuntimeException ex) {
-				if (!this.running) {
+				if (!this.claiming) {
 					return;
 				}
-				logger.warn("Issuing worker {} failed; its unacknowledged jobs will be reclaimed: {}", consumer,
-						ex.toString());
-				sleepQuietly(Duration.ofSeconds(1));
+				this.unreadable.put(institution, ex.toString());
+				logger.warn("Reading the issuance stream of institution '{}' failed: {}", institution, ex.toString());
+				sleepQuietly(FAILURE_PAUSE);
 			}
 		}
 	}
 
-	@FunctionalInterface
-	private interface Step {
-
-		void run() throws InterruptedException;
-
+	/** Requeues due retries and takes over the jobs of silent workers, one institution at a time. */
+	private void maintenanceLoop() {
+		while (this.claiming) {
+			for (String institution : this.awards.institutions().keySet()) {
+				if (!this.claiming) {
+					return;
+				}
+				try {
+					this.ledger.requeueDue(institution, 500);
+					Semaphore free = this.slots.get(institution);
+					int available = free.availablePermits();
+					if (available > 0) {
+						List<ClaimedJob> taken = this.stream.takeOver(institution, this.consumer, available,
+								this.properties.takeoverAfter());
+						taken.forEach((job) -> {
+							logger.info("Took over the issuance job of rule '{}' for user {} of institution '{}' from "
+									+ "a silent worker", job.ruleId(), job.userId(), institution);
+							this.meters.counter("bridge.awards.taken_over", "institution", institution).increment();
+						});
+						start(taken, free);
+					}
+				}
+				catch (RuntimeException ex) {
+					this.unreadable.put(institution, ex.toString());
+					logger.warn("Maintenance of institution '{}' failed: {}", institution, ex.toString());
+				}
+			}
+			sleepQuietly(this.properties.maintenanceInterval());
+		}
 	}
 
-	@SuppressWarnings("unchecked")
-	private List<StreamJob> readNewJobs(String consumer) {
-		List<StreamOffset<String>> offsets = new ArrayList<>();
-		for (String institution : this.awards.institutions().keySet()) {
-			if (this.ledger.pausedReason(institution).isEmpty()) {
-				offsets.add(StreamOffset.create(this.ledger.keys(institution).issuance(), ReadOffset.lastConsumed()));
+	private void heartbeatLoop() {
+		while (this.running) {
+			for (Map.Entry<String, Map<String, ClaimedJob>> institution : this.inFlight.entrySet()) {
+				List<ClaimedJob> held = List.copyOf(institution.getValue().values());
+				if (held.isEmpty()) {
+					continue;
+				}
+				try {
+					Set<String> lost = this.stream.renew(institution.getKey(), this.consumer, held);
+					if (!lost.isEmpty()) {
+						logger.warn("Lost the claim on {} issuance jobs of institution '{}' to another worker",
+								lost.size(), institution.getKey());
+					}
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Renewing the claims of institution '{}' failed: {}", institution.getKey(),
+							ex.toString());
+				}
+			}
+			if (!sleepQuietly(this.properties.heartbeat())) {
+				return;
 			}
 		}
-		if (offsets.isEmpty()) {
-			return List.of();
-		}
-		List<MapRecord<String, Object, Object>> records = this.redis.opsForStream()
-			.read(Consumer.from(AwardKeys.GROUP, consumer),
-					StreamReadOptions.empty().count(this.properties.batchSize()),
-					offsets.toArray(StreamOffset[]::new));
-		List<StreamJob> jobs = new ArrayList<>();
-		if (records != null) {
-			for (MapRecord<String, Object, Object> record : records) {
-				String institution = institutionOf(record.getStream());
-				jobs.add(new StreamJob(institution, record.getId().getValue(), (String) record.getValue().get("rule"),
-						(String) record.getValue().get("user"), false));
-			}
-		}
-		return jobs;
 	}
 
-	private void process(StreamJob job) {
-		String institution = job.institution();
-		Map<String, String> award = this.ledger.award(institution, job.ruleId(), job.userId());
-		if (!AwardState.PENDING.value().equals(award.get("state"))) {
-			this.ledger.acknowledge(institution, job.entry());
-			return;
-		}
-		String apiKey = this.awards.institutions().get(institution).gatewayApiKey();
-		boolean mayExistAlready = job.redelivered() || Long.parseLong(award.getOrDefault("attempts", "0")) > 0;
-		if (mayExistAlready) {
-			Outcome found = this.issuer.lookUp(institution, apiKey, award.get("badgeClass"), award.get("email"));
-			if (found instanceof Outcome.Issued issued) {
-				issued(job, award, issued.assertionId(), "look-up");
-				return;
+	private void start(List<ClaimedJob> jobs, Semaphore free) {
+		for (ClaimedJob job : jobs) {
+			free.acquireUninterruptibly();
+			this.inFlight.get(job.institution()).put(job.entry(), job);
+			try {
+				this.calls.execute(() -> {
+					try {
+						process(job);
+					}
+					catch (RuntimeException ex) {
+						logger.warn("Issuing award of rule '{}' for user {} of institution '{}' failed: {}; the job is "
+								+ "taken over after takeover-after", job.ruleId(), job.userId(), job.institution(),
+								ex.toString());
+					}
+					finally {
+						this.inFlight.get(job.institution()).remove(job.entry());
+						free.release();
+					}
+				});
 			}
-			if (found instanceof Outcome.Transient failure) {
-				retryLater(job, "look-up failed: " + failure.reason(), failure.retryAfter());
-				return;
-			}
-			if (found instanceof Outcome.QuotaExhausted quota) {
-				pause(job, quota.reason());
-				return;
-			}
-		}
-		this.ledger.countPostAttempt(institution, job.ruleId(), job.userId());
-		Outcome outcome = this.issuer.issue(institution, apiKey, award);
-		if (outcome instanceof Outcome.Issued issued) {
-			issued(job, award, issued.assertionId(), "issue");
-		}
-		else if (outcome instanceof Outcome.AlreadyAwarded) {
-			Outcome found = this.issuer.lookUp(institution, apiKey, award.get("badgeClass"), award.get("email"));
-			if (found instanceof Outcome.Issued issued) {
-				issued(job, award, issued.assertionId(), "existing award");
-			}
-			else if (found instanceof Outcome.Transient failure) {
-				retryLater(job, "look-up after a duplicate refusal failed: " + failure.reason(), failure.retryAfter());
-			}
-			else {
-				deadLetter(job, "OEB reports an existing award of this badge to the learner that the look-up "
-						+ "does not find");
+			catch (RejectedExecutionException stopping) {
+				this.inFlight.get(job.institution()).remove(job.entry());
+				free.release();
+				this.stream.record(job, this.consumer, new Verdict.Release(), this.clock.instant());
 			}
 		}
-		else if (outcome instanceof Outcome.QuotaExhausted quota) {
-			pause(job, quota.reason());
-		}
-		else if (outcome instanceof Outcome.Transient failure) {
-			retryLater(job, failure.reason(), failure.retryAfter());
-		}
-		else if (outcome instanceof Outcome.Refused refused) {
-			deadLetter(job, refused.reason());
+	}
+
+	/** One attempt of one claimed job. */
+	void process(ClaimedJob job) {
+		String apiKey = this.awards.institutions().get(job.institution()).gatewayApiKey();
+		Verdict verdict;
+		if (job.posted()) {
+			verdict = post(job, apiKey);
 		}
 		else {
-			retryLater(job, "unexpected answer " + outcome, null);
-		}
-	}
-
-	private void issued(StreamJob job, Map<String, String> award, String assertionId, String how) {
-		this.ledger.markIssued(job.institution(), job.ruleId(), job.userId(), job.entry(), assertionId, how);
-		this.meters.counter("bridge.awards.issued", "institution", job.institution(), "via", how).increment();
-		String decidedAt = award.get("decidedAt");
-		if (decidedAt != null && !decidedAt.isEmpty()) {
-			Timer.builder("bridge.awards.issuance.latency")
-				.description("From decision to OEB assertion")
-				.tag("institution", job.institution())
-				.register(this.meters)
-				.record(Duration.between(Instant.parse(decidedAt), Instant.now()));
-		}
-		logger.info("Issued award of rule '{}' for user {} of institution '{}': assertion {} ({})", job.ruleId(),
-				job.userId(), job.institution(), assertionId, how);
-	}
-
-	private void retryLater(StreamJob job, String reason, Duration retryAfter) {
-		long failures = this.ledger.countFailure(job.institution(), job.ruleId(), job.userId());
-		if (failures >= this.properties.maxAttempts()) {
-			deadLetter(job, "gave up after " + failures + " failed attempts; last: " + reason);
-			return;
-		}
-		Duration delay = backoff(failures);
-		if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
-			delay = retryAfter;
-		}
-		this.ledger.retryLater(job.institution(), job.ruleId(), job.userId(), job.entry(), Instant.now().plus(delay),
-				reason);
-		this.meters.counter("bridge.awards.retries", "institution", job.institution()).increment();
-		logger.warn("Issuing award of rule '{}' for user {} of institution '{}' failed ({}); retry {} in {} ms",
-				job.ruleId(), job.userId(), job.institution(), reason, failures, delay.toMillis());
-	}
-
-	private void deadLetter(StreamJob job, String reason) {
-		this.ledger.deadLetter(job.institution(), job.ruleId(), job.userId(), job.entry(), reason);
-		this.meters.counter("bridge.awards.dead_letters", "institution", job.institution()).increment();
-		logger.error("Award of rule '{}' for user {} of institution '{}' dead-lettered: {}", job.ruleId(),
-				job.userId(), job.institution(), reason);
-	}
-
-	private void pause(StreamJob job, String reason) {
-		this.ledger.pause(job.institution(), job.ruleId(), job.userId(), job.entry(), reason,
-				this.properties.quotaPause());
-		this.meters.counter("bridge.awards.pauses", "institution", job.institution()).increment();
-		logger.error("Issuing for institution '{}' paused for {}: {}", job.institution(),
-				this.properties.quotaPause(), reason);
-	}
-
-	/** Exponential, with full jitter in the upper half, capped at {@code retry-max}. */
-	private Duration backoff(long failures) {
-		long initial = this.properties.retryInitial().toMillis();
-		long max = this.properties.retryMax().toMillis();
-		long exponential = initial * (1L << Math.min(failures - 1, 30));
-		long capped = Math.min(Math.max(exponential, initial), max);
-		long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
-		return Duration.ofMillis(jittered);
-	}
-
-	private void createGroup(String institution) {
-		String stream = this.ledger.keys(institution).issuance();
-		try {
-			this.redis.opsForStream().createGroup(stream, ReadOffset.from("0"), AwardKeys.GROUP);
-		}
-		catch (RedisSystemException ex) {
-			if (ex.getMessage() == null || !ex.getMessage().contains("BUSYGROUP")) {
-				String cause = (ex.getCause() != null) ? String.valueOf(ex.getCause().getMessage()) : "";
-				if (!cause.contains("BUSYGROUP")) {
-					throw ex;
+			verdict = this.policy.beforeLookUp(job, this.clock.instant());
+			if (verdict == null) {
+				Outcome found = this.issuer.lookUp(job.institution(), apiKey, job.field("badgeClass"),
+						job.field("email"), lookUpMatch(job));
+				verdict = this.policy.afterLookUp(job, found, this.clock.instant());
+				if (verdict instanceof Verdict.PostNow) {
+					if (!this.stream.beforePost(job, this.consumer)) {
+						lost(job);
+						return;
+					}
+					verdict = post(job, apiKey);
 				}
 			}
 		}
+		if (verdict instanceof Verdict.LookUpExisting) {
+			Outcome found = this.issuer.lookUp(job.institution(), apiKey, job.field("badgeClass"), job.field("email"),
+					Match.activeAward(this.clock.instant()));
+			verdict = this.policy.afterExistingLookUp(job, found, this.clock.instant());
+		}
+		if (!this.stream.record(job, this.consumer, verdict, this.clock.instant())) {
+			lost(job);
+			return;
+		}
+		report(job, verdict);
 	}
 
-	private String institutionOf(String streamKey) {
-		int open = streamKey.indexOf('{');
-		int close = streamKey.indexOf('}', open);
-		return streamKey.substring(open + 1, close);
+	private Verdict post(ClaimedJob job, String apiKey) {
+		Instant postedAt = this.clock.instant();
+		Outcome outcome = this.issuer.issue(job.institution(), apiKey, job.award());
+		return this.policy.afterIssue(job, outcome, this.clock.instant(), postedAt);
 	}
 
-	private static void sleepQuietly(Duration duration) {
+	private Match lookUpMatch(ClaimedJob job) {
+		Instant now = this.clock.instant();
+		if (!job.ledgerVerified()) {
+			return Match.anyEver(now);
+		}
+		Instant decidedAt = job.decidedAt();
+		return Match.thisAward((decidedAt != null) ? decidedAt.minus(this.properties.clockSkew()) : null, now);
+	}
+
+	private void lost(ClaimedJob job) {
+		this.meters.counter("bridge.awards.claims_lost", "institution", job.institution()).increment();
+		logger.warn("The claim on the award of rule '{}' for user {} of institution '{}' passed to another worker; "
+				+ "this worker's result is not recorded", job.ruleId(), job.userId(), job.institution());
+	}
+
+	private void report(ClaimedJob job, Verdict verdict) {
+		String institution = job.institution();
+		if (verdict instanceof Verdict.Issued issued) {
+			this.meters.counter("bridge.awards.issued", "institution", institution, "via", issued.how()).increment();
+			Instant decidedAt = job.decidedAt();
+			if (decidedAt != null) {
+				Timer.builder("bridge.awards.issuance.latency")
+					.description("From decision to OEB assertion")
+					.tag("institution", institution)
+					.register(this.meters)
+					.record(Duration.between(decidedAt, this.clock.instant()));
+			}
+			logger.info("{} award of rule '{}' for user {} of institution '{}': assertion {} ({})",
+					issued.revoked() ? "Found revoked" : "Issued", job.ruleId(), job.userId(), institution,
+					issued.assertionId(), issued.how());
+		}
+		else if (verdict instanceof Verdict.RetryAt retry) {
+			if (retry.countsAsFailure()) {
+				this.meters.counter("bridge.awards.retries", "institution", institution).increment();
+			}
+			logger.warn("Award of rule '{}' for user {} of institution '{}' waits until {}: {}", job.ruleId(),
+					job.userId(), institution, retry.at(), retry.reason());
+		}
+		else if (verdict instanceof Verdict.DeadLetter dead) {
+			this.meters.counter("bridge.awards.dead_letters", "institution", institution).increment();
+			logger.error("Award of rule '{}' for user {} of institution '{}' dead-lettered: {}", job.ruleId(),
+					job.userId(), institution, dead.reason());
+		}
+		else if (verdict instanceof Verdict.Pause pause) {
+			this.meters.counter("bridge.awards.pauses", "institution", institution).increment();
+			logger.error("Issuing for institution '{}' paused for {}: {}", institution, pause.duration(),
+					pause.reason());
+		}
+	}
+
+	private static boolean sleepQuietly(Duration duration) {
 		try {
 			Thread.sleep(duration.toMillis());
+			return true;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 

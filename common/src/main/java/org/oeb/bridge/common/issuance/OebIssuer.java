@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
@@ -45,7 +46,7 @@ class OebIssuer {
 			if (status == 200 || status == 201) {
 				String assertion = answer.path("result").path(0).path("entityId").asString("");
 				return assertion.isEmpty() ? new Outcome.Transient("OEB answered " + status + " without an assertion id",
-						null) : new Outcome.Issued(assertion);
+						null, true) : new Outcome.Issued(assertion);
 			}
 			if (status == 400 && answer.path("validationErrors").toString().contains(DUPLICATE)) {
 				return new Outcome.AlreadyAwarded();
@@ -53,28 +54,72 @@ class OebIssuer {
 			return classifyFailure(institution, status, answer, retryAfter(response));
 		}
 		catch (FeignException | IOException ex) {
-			return new Outcome.Transient("no answer from the gateway (" + ex.getClass().getSimpleName() + ")", null);
+			// a timeout or a dropped connection says nothing about whether OEB stored the award
+			return new Outcome.Transient("no answer from the gateway (" + ex.getClass().getSimpleName() + ")", null,
+					true);
 		}
 	}
 
-	/** Finds an existing award of the badge class to the recipient, revoked ones included. */
-	Outcome lookUp(String institution, String apiKey, String badgeClass, String email) {
+	/** Looks for an assertion of {@code badgeClass} to {@code email} that {@code match} accepts. */
+	Outcome lookUp(String institution, String apiKey, String badgeClass, String email, Match match) {
 		try (Response response = this.gateway.findAwards(institution, badgeClass, apiKey, email, true, true)) {
 			int status = response.status();
 			JsonNode answer = read(response);
 			if (status == 200) {
-				for (JsonNode assertion : answer.path("result")) {
-					String id = assertion.path("entityId").asString("");
-					if (!id.isEmpty()) {
-						return new Outcome.Issued(id);
-					}
-				}
-				return new Outcome.NotFound();
+				return match(answer.path("result"), badgeClass, email, match);
 			}
 			return classifyFailure(institution, status, answer, retryAfter(response));
 		}
 		catch (FeignException | IOException ex) {
-			return new Outcome.Transient("no answer from the gateway (" + ex.getClass().getSimpleName() + ")", null);
+			return new Outcome.Transient("no answer from the gateway (" + ex.getClass().getSimpleName() + ")", null,
+					false);
+		}
+	}
+
+	/**
+	 * Which of OEB's assertions is the award: same badge class, same recipient (trimmed,
+	 * case-insensitive), and what {@code match} asks for.
+	 */
+	static Outcome match(JsonNode assertions, String badgeClass, String email, Match match) {
+		String wanted = email.trim().toLowerCase(java.util.Locale.ROOT);
+		String revoked = null;
+		for (JsonNode assertion : assertions) {
+			String id = assertion.path("entityId").asString("");
+			String itsClass = assertion.path("badgeclass").asString("");
+			String recipient = assertion.path("recipient").path("plaintextIdentity").asString("");
+			if (id.isEmpty() || !itsClass.equals(badgeClass)
+					|| !recipient.trim().toLowerCase(java.util.Locale.ROOT).equals(wanted)) {
+				continue;
+			}
+			boolean isRevoked = assertion.path("revoked").asBoolean(false);
+			Instant issuedOn = instant(assertion.path("issuedOn").asString(""));
+			Instant expires = instant(assertion.path("expires").asString(""));
+			if (match.anyEver()) {
+				if (!isRevoked) {
+					return new Outcome.Issued(id);
+				}
+				revoked = id;
+				continue;
+			}
+			boolean active = !isRevoked && (expires == null || expires.isAfter(match.now()));
+			boolean recentEnough = match.issuedNotBefore() == null
+					|| (issuedOn != null && !issuedOn.isBefore(match.issuedNotBefore()));
+			if (active && recentEnough) {
+				return new Outcome.Issued(id);
+			}
+		}
+		return (revoked != null) ? new Outcome.FoundRevoked(revoked) : new Outcome.NotFound();
+	}
+
+	private static Instant instant(String text) {
+		if (text.isEmpty()) {
+			return null;
+		}
+		try {
+			return java.time.OffsetDateTime.parse(text).toInstant();
+		}
+		catch (RuntimeException ex) {
+			return null;
 		}
 	}
 
@@ -83,11 +128,16 @@ class OebIssuer {
 			return new Outcome.QuotaExhausted("OEB quota exhausted (HTTP 402)");
 		}
 		if (status == 401 || status == 403) {
-			return new Outcome.Transient("the gateway refused the connector key (HTTP " + status + "); check "
-					+ "bridge.awards.institutions." + institution + ".gateway-api-key", retryAfter);
+			return new Outcome.KeyRefused("the gateway refused the connector key (HTTP " + status + "); check "
+					+ "bridge.awards.institutions." + institution + ".gateway-api-key and the key's operations "
+					+ "in the gateway");
 		}
-		if (status == 408 || status == 425 || status == 429 || status >= 500) {
-			return new Outcome.Transient("HTTP " + status + describe(answer), retryAfter);
+		if (status == 408 || status == 425 || status == 429 || status == 503) {
+			// the call was not processed: the gateway's limiter or token back-off, or OEB refusing work
+			return new Outcome.Transient("HTTP " + status + describe(answer), retryAfter, false);
+		}
+		if (status >= 500) {
+			return new Outcome.Transient("HTTP " + status + describe(answer), retryAfter, true);
 		}
 		String meaning = (status == 404) ? " (badge class not found, or the institution's OEB account may not issue it)"
 				: "";
@@ -168,7 +218,7 @@ class OebIssuer {
 				return Duration.ofSeconds(Long.parseLong(trimmed));
 			}
 			try {
-				Duration until = Duration.between(java.time.Instant.now(),
+				Duration until = Duration.between(Instant.now(),
 						ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
 				return until.isNegative() ? Duration.ZERO : until;
 			}
@@ -177,6 +227,31 @@ class OebIssuer {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Which assertions a look-up counts as the award.
+	 *
+	 * @param issuedNotBefore the decision time less the clock skew; older assertions are an
+	 * earlier award (a recertification), not this one
+	 * @param now for expiry
+	 * @param anyEver after lost Redis data: any assertion of the class to the recipient,
+	 * revoked or expired ones too, so that nothing is issued again
+	 */
+	record Match(Instant issuedNotBefore, Instant now, boolean anyEver) {
+
+		static Match thisAward(Instant issuedNotBefore, Instant now) {
+			return new Match(issuedNotBefore, now, false);
+		}
+
+		static Match activeAward(Instant now) {
+			return new Match(null, now, false);
+		}
+
+		static Match anyEver(Instant now) {
+			return new Match(null, now, true);
+		}
+
 	}
 
 	/** What an OEB answer means for the award. */
@@ -190,6 +265,14 @@ class OebIssuer {
 		record NotFound() implements Outcome {
 		}
 
+		/** The look-up found only a revoked assertion of the award. */
+		record FoundRevoked(String assertionId) implements Outcome {
+		}
+
+		/** The gateway refused the connector key (401/403): nothing reaches OEB until it is fixed. */
+		record KeyRefused(String reason) implements Outcome {
+		}
+
 		/** OEB refused a second active award: it already holds one. */
 		record AlreadyAwarded() implements Outcome {
 		}
@@ -198,8 +281,12 @@ class OebIssuer {
 		record QuotaExhausted(String reason) implements Outcome {
 		}
 
-		/** Worth trying again later, after a look-up. */
-		record Transient(String reason, Duration retryAfter) implements Outcome {
+		/**
+		 * Worth trying again later. {@code mayHaveReachedOeb}: the call may have been stored
+		 * (timeout, reset, 500, 502, 504), so the retry starts with a look-up after
+		 * {@code settle-time}.
+		 */
+		record Transient(String reason, Duration retryAfter, boolean mayHaveReachedOeb) implements Outcome {
 		}
 
 		/** Refused for good; goes to the dead letters. */

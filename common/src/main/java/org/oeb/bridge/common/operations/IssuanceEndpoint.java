@@ -27,6 +27,8 @@ public class IssuanceEndpoint {
 
 	private static final int LISTED = 20;
 
+	private static final int BULK_LIMIT = 10_000;
+
 	private static final Set<String> ACTIONS = Set.of("replay", "discard", "resume");
 
 	private final AwardsProperties awards;
@@ -82,11 +84,14 @@ public class IssuanceEndpoint {
 
 	/**
 	 * {@code POST /actuator/issuance/{institution}} with {@code {"action": "replay" | "discard",
-	 * "rule": "…", "user": "…"}} or {@code {"action": "resume"}}.
+	 * "rule": "…", "user": "…"}} for one dead letter, {@code {"action": "replay" | "discard",
+	 * "reason": "…"}} for every dead letter whose reason contains the text, or
+	 * {@code {"action": "resume"}}. A replay re-decides from the newest observation of the
+	 * learner and the rule's badge class today.
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Map<String, Object>> act(@Selector String institution, String action,
-			@Nullable String rule, @Nullable String user) {
+			@Nullable String rule, @Nullable String user, @Nullable String reason) {
 		if (!this.awards.institutions().containsKey(institution)) {
 			return answer(404, "unknown institution '" + institution + "'");
 		}
@@ -97,11 +102,16 @@ public class IssuanceEndpoint {
 			this.ledger.resume(institution);
 			return answer(200, "issuing for '" + institution + "' resumed");
 		}
-		if (rule == null || rule.isBlank() || user == null || user.isBlank()) {
-			return answer(400, action + " needs 'rule' and 'user'");
+		boolean one = rule != null && !rule.isBlank() && user != null && !user.isBlank();
+		boolean byReason = reason != null && !reason.isBlank();
+		if (one == byReason) {
+			return answer(400, action + " needs either 'rule' and 'user' (one dead letter) or 'reason' (every dead "
+					+ "letter whose reason contains it)");
 		}
-		String result = "replay".equals(action) ? this.ledger.replay(institution, rule, user)
-				: this.ledger.discard(institution, rule, user);
+		if (byReason) {
+			return bulk(institution, action, reason);
+		}
+		String result = apply(institution, action, rule, user);
 		if ("replayed".equals(result) || "discarded".equals(result)) {
 			return answer(200, "award of rule '" + rule + "' for user " + user + " " + result);
 		}
@@ -109,6 +119,38 @@ public class IssuanceEndpoint {
 			return answer(404, "no award of rule '" + rule + "' for user " + user);
 		}
 		return answer(409, "the award is " + result + ", not dead; only dead letters can be replayed or discarded");
+	}
+
+	private WebEndpointResponse<Map<String, Object>> bulk(String institution, String action, String reason) {
+		int done = 0;
+		for (Map<String, String> letter : this.ledger.deadLetters(institution, BULK_LIMIT)) {
+			String itsReason = letter.getOrDefault("reason", "");
+			if (itsReason.contains(reason)) {
+				String result = apply(institution, action, letter.get("rule"), letter.get("user"));
+				if ("replayed".equals(result) || "discarded".equals(result)) {
+					done++;
+				}
+			}
+		}
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("result", done + " dead letters " + ("replay".equals(action) ? "replayed" : "discarded"));
+		body.put("count", done);
+		return new WebEndpointResponse<>(body, 200);
+	}
+
+	private String apply(String institution, String action, String rule, String user) {
+		if ("discard".equals(action)) {
+			return this.ledger.discard(institution, rule, user);
+		}
+		String badgeClass = this.awards.institutions()
+			.get(institution)
+			.rules()
+			.stream()
+			.filter((candidate) -> candidate.id().equals(rule))
+			.map(AwardsProperties.RuleProperties::badgeClass)
+			.findFirst()
+			.orElse(null);
+		return this.ledger.replay(institution, rule, user, badgeClass);
 	}
 
 	private Map<String, Object> pauseOf(String institution) {

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.Customizer;
@@ -31,7 +32,8 @@ public class OperatorSecurity {
 
 	@Bean
 	SecurityFilterChain operatorSecurityFilterChain(HttpSecurity http) throws Exception {
-		http.authorizeHttpRequests((requests) -> requests.requestMatchers("/actuator/issuance", "/actuator/issuance/**")
+		// matched as the endpoint, wherever management.endpoints.web.base-path or the management port put it
+		http.authorizeHttpRequests((requests) -> requests.requestMatchers(EndpointRequest.to(IssuanceEndpoint.class))
 			.hasRole(ROLE)
 			.anyRequest()
 			.permitAll())

@@ -71,6 +71,8 @@ class AwardPipelineTests {
 		oeb.reset();
 		PipelineFixture.prepare(oeb);
 		this.ledger.resume("uni-a");
+		// a ledger that a full sweep has confirmed: first attempts go straight to OEB
+		this.ledger.sweepFinished("uni-a", this.ledger.epoch("uni-a"));
 	}
 
 	@AfterAll

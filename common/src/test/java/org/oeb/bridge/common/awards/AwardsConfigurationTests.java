@@ -42,9 +42,21 @@ class AwardsConfigurationTests {
 	}
 
 	@Test
-	void claimTimeoutShorterThanARequestIsRejected() {
-		assertStartupFails(Map.of("bridge.issuance.claim-timeout", "10s", "bridge.issuance.request-timeout", "60s"),
-				"bridge.issuance.claim-timeout", "must be longer than bridge.issuance.request-timeout");
+	void settleTimeNotLongerThanARequestIsRejected() {
+		assertStartupFails(Map.of("bridge.issuance.settle-time", "60s", "bridge.issuance.request-timeout", "60s"),
+				"bridge.issuance.settle-time", "must be longer than bridge.issuance.request-timeout");
+	}
+
+	@Test
+	void shutdownPhaseShorterThanAnIssueCallIsRejected() {
+		assertStartupFails(Map.of("spring.lifecycle.timeout-per-shutdown-phase", "30s"),
+				"spring.lifecycle.timeout-per-shutdown-phase (PT30S) must be at least bridge.issuance.request-timeout");
+	}
+
+	@Test
+	void removedPropertiesOfTheOldWorkersAreRejectedByName() {
+		assertStartupFails(Map.of("bridge.issuance.claim-timeout", "5m"), "claim-timeout");
+		assertStartupFails(Map.of("bridge.issuance.workers", "4"), "workers");
 	}
 
 	private static void assertStartupFails(Map<String, String> overrides, String... expected) {

@@ -44,13 +44,14 @@ final class PipelineFixture {
 	static Map<String, String> properties(FakeOeb oeb, String redisPrefix) {
 		Map<String, String> properties = new LinkedHashMap<>();
 		properties.put("bridge.issuance.gateway-url", oeb.baseUrl());
-		properties.put("bridge.issuance.workers", "4");
+		properties.put("bridge.issuance.max-in-flight", "8");
 		properties.put("bridge.issuance.request-timeout", "3s");
-		properties.put("bridge.issuance.claim-timeout", "4s");
+		properties.put("bridge.issuance.settle-time", "4s");
+		properties.put("bridge.issuance.takeover-after", "2s");
 		properties.put("bridge.issuance.maintenance-interval", "100ms");
 		properties.put("bridge.issuance.retry-initial", "100ms");
 		properties.put("bridge.issuance.retry-max", "500ms");
-		properties.put("bridge.issuance.max-attempts", "30");
+		properties.put("bridge.issuance.give-up-after", "1h");
 		properties.put("bridge.issuance.quota-pause", "1h");
 		properties.put("bridge.awards.redis-key-prefix", redisPrefix);
 		String institution = "bridge.awards.institutions." + INSTITUTION + ".";

@@ -1,0 +1,153 @@
+package org.oeb.bridge.common.issuance;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.oeb.bridge.common.awards.AwardKeys;
+import org.oeb.bridge.common.awards.AwardLedger;
+import org.oeb.bridge.common.awards.LedgerScripts;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * Reading and claiming an institution's issuance stream, and recording what became of a
+ * claimed job. Claiming makes a worker the award's only owner: the claim script raises the
+ * award's fence number and leases it to the worker, the worker's heartbeat renews the lease,
+ * and an outcome is recorded only with the current fence. A worker whose lease ran out (it
+ * died, or lost Redis) finds its outcome refused and must stop. Every call touches one
+ * institution's keys only.
+ */
+class JobStream {
+
+	private static final RedisScript<List> CLAIM = LedgerScripts.load("claim", List.class);
+
+	private static final RedisScript<List> RENEW = LedgerScripts.load("renew", List.class);
+
+	private static final RedisScript<String> POST = LedgerScripts.load("post", String.class);
+
+	private static final RedisScript<String> OUTCOME = LedgerScripts.load("outcome", String.class);
+
+	private final StringRedisTemplate redis;
+
+	private final AwardLedger ledger;
+
+	private final Duration lease;
+
+	JobStream(StringRedisTemplate redis, AwardLedger ledger, Duration lease) {
+		this.redis = redis;
+		this.ledger = ledger;
+		this.lease = lease;
+	}
+
+	/** Up to {@code count} new jobs, now owned by {@code consumer}; recreates a lost consumer group. */
+	List<ClaimedJob> claimNew(String institution, String consumer, int count) {
+		return claim(institution, consumer, count, "new", Duration.ZERO);
+	}
+
+	/** Up to {@code count} jobs whose worker has not renewed its claim for {@code silentFor}. */
+	List<ClaimedJob> takeOver(String institution, String consumer, int count, Duration silentFor) {
+		return claim(institution, consumer, count, "takeover", silentFor);
+	}
+
+	private List<ClaimedJob> claim(String institution, String consumer, int count, String mode, Duration idle) {
+		AwardKeys keys = this.ledger.keys(institution);
+		List<?> reply = this.redis.execute(CLAIM, List.of(keys.issuance(), keys.epoch(), keys.swept(), keys.paused()),
+				AwardKeys.GROUP, consumer, Integer.toString(count), Long.toString(System.currentTimeMillis()),
+				Long.toString(this.lease.toMillis()), keys.awardPrefix(), mode, Long.toString(idle.toMillis()));
+		List<ClaimedJob> jobs = new ArrayList<>();
+		if (reply == null || reply.size() < 2) {
+			return jobs;
+		}
+		boolean verified = number(reply.get(0)) == 1;
+		int jobCount = (int) number(reply.get(1));
+		int at = 2;
+		for (int i = 0; i < jobCount; i++) {
+			String entry = String.valueOf(reply.get(at));
+			long fence = number(reply.get(at + 1));
+			boolean posted = number(reply.get(at + 2)) == 1;
+			int fieldCount = (int) number(reply.get(at + 3));
+			Map<String, String> award = new LinkedHashMap<>();
+			for (int f = 0; f < fieldCount; f += 2) {
+				award.put(String.valueOf(reply.get(at + 4 + f)), String.valueOf(reply.get(at + 5 + f)));
+			}
+			at += 4 + fieldCount;
+			jobs.add(new ClaimedJob(institution, entry, fence, posted, verified, Map.copyOf(award)));
+		}
+		return jobs;
+	}
+
+	/**
+	 * Renews the claims {@code consumer} holds on {@code jobs} (all of one institution) and
+	 * returns the entries it no longer owns.
+	 */
+	Set<String> renew(String institution, String consumer, Collection<ClaimedJob> jobs) {
+		if (jobs.isEmpty()) {
+			return Set.of();
+		}
+		AwardKeys keys = this.ledger.keys(institution);
+		List<String> scriptKeys = new ArrayList<>(List.of(keys.issuance()));
+		List<String> args = new ArrayList<>(List.of(AwardKeys.GROUP, consumer,
+				Long.toString(System.currentTimeMillis() + this.lease.toMillis())));
+		for (ClaimedJob job : jobs) {
+			scriptKeys.add(keys.award(job.ruleId(), job.userId()));
+			args.add(job.entry());
+			args.add(Long.toString(job.fence()));
+		}
+		List<?> lost = this.redis.execute(RENEW, scriptKeys, args.toArray());
+		return (lost != null) ? Set.copyOf(lost.stream().map(String::valueOf).toList()) : Set.of();
+	}
+
+	/** Records the POST about to be sent; false when the worker no longer owns the award. */
+	boolean beforePost(ClaimedJob job, String consumer) {
+		AwardKeys keys = this.ledger.keys(job.institution());
+		return "ok".equals(this.redis.execute(POST, List.of(keys.award(job.ruleId(), job.userId())), consumer,
+				Long.toString(job.fence()), Long.toString(System.currentTimeMillis())));
+	}
+
+	/** Records a verdict and acknowledges the job; false when the worker no longer owns the award. */
+	boolean record(ClaimedJob job, String consumer, Verdict verdict, Instant now) {
+		AwardKeys keys = this.ledger.keys(job.institution());
+		List<String> args = new ArrayList<>(List.of("", consumer, Long.toString(job.fence()), AwardKeys.GROUP,
+				Long.toString(now.toEpochMilli()), now.toString()));
+		if (verdict instanceof Verdict.Issued issued) {
+			args.set(0, "issued");
+			args.addAll(List.of(issued.assertionId(), issued.how(), issued.revoked() ? "revoked" : "issued"));
+		}
+		else if (verdict instanceof Verdict.RetryAt retry) {
+			args.set(0, "retry");
+			args.addAll(List.of(Long.toString(retry.at().toEpochMilli()), retry.reason(),
+					retry.countsAsFailure() ? "1" : "0"));
+		}
+		else if (verdict instanceof Verdict.DeadLetter dead) {
+			args.set(0, "dead");
+			args.add(dead.reason());
+		}
+		else if (verdict instanceof Verdict.Pause pause) {
+			args.set(0, "pause");
+			args.addAll(List.of(pause.reason(), Long.toString(pause.duration().toMillis()),
+					Long.toString(now.plus(pause.duration()).toEpochMilli())));
+		}
+		else if (verdict instanceof Verdict.Release) {
+			args.set(0, "release");
+		}
+		else {
+			throw new IllegalArgumentException("not an outcome to record: " + verdict);
+		}
+		return "ok".equals(this.redis.execute(OUTCOME,
+				List.of(keys.award(job.ruleId(), job.userId()), keys.counts(), keys.issuance(), keys.retries(),
+						keys.dead(), keys.paused()),
+				args.toArray()));
+	}
+
+	private static long number(Object value) {
+		return (value instanceof Number number) ? number.longValue() : Long.parseLong(String.valueOf(value));
+	}
+
+}

@@ -1,0 +1,37 @@
+-- Records the decisions of one page of observations in one step.
+-- KEYS[1] counts, KEYS[2] issuance stream, KEYS[3] epoch, KEYS[4..] one award hash per decision
+-- ARGV[1] now (ms); ARGV[2..] one JSON decision {state, rule, user, fields} per award key
+if redis.call('EXISTS', KEYS[3]) == 0 then
+  redis.call('SET', KEYS[3], ARGV[1])
+end
+local results = {}
+for i = 4, #KEYS do
+  local json = ARGV[i - 2]
+  local decision = cjson.decode(json)
+  local award = KEYS[i]
+  local desired = decision.state
+  local current = redis.call('HGET', award, 'state')
+  if current and (current == desired or (current ~= 'pending-identity' and current ~= 'dry-run')) then
+    if current == 'dead' then
+      -- a replay re-decides from the newest observation
+      redis.call('HSET', award, 'latest', json)
+    end
+    results[#results + 1] = 'exists:' .. current
+  else
+    if current then
+      redis.call('HINCRBY', KEYS[1], current, -1)
+    end
+    local flat = {}
+    for name, value in pairs(decision.fields) do
+      flat[#flat + 1] = name
+      flat[#flat + 1] = value
+    end
+    redis.call('HSET', award, 'state', desired, unpack(flat))
+    redis.call('HINCRBY', KEYS[1], desired, 1)
+    if desired == 'pending' then
+      redis.call('XADD', KEYS[2], '*', 'rule', decision.rule, 'user', decision.user)
+    end
+    results[#results + 1] = current and ('promoted:' .. current) or 'decided'
+  end
+end
+return results

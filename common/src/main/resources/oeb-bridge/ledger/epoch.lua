@@ -1,0 +1,16 @@
+-- The ledger's epoch: set when the ledger (re)starts empty, so that losing Redis data is noticed.
+-- With ARGV[1] = 'swept' and ARGV[2] = the epoch a full sweep started in, records that sweep as
+-- finished, unless the ledger was lost again meanwhile.
+-- KEYS[1] epoch, KEYS[2] swept epoch; ARGV[3] now (ms)
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('SET', KEYS[1], ARGV[3])
+end
+local epoch = redis.call('GET', KEYS[1])
+if ARGV[1] == 'swept' then
+  if epoch == ARGV[2] then
+    redis.call('SET', KEYS[2], epoch)
+    return 'swept'
+  end
+  return 'lost-meanwhile'
+end
+return epoch

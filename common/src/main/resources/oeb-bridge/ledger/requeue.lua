@@ -1,0 +1,14 @@
+-- Moves jobs whose retry time has come back into the issuance stream.
+-- KEYS[1] retries, KEYS[2] issuance stream, KEYS[3] paused; ARGV[1] now (ms), ARGV[2] limit
+if redis.call('EXISTS', KEYS[3]) == 1 then
+  return 0
+end
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, award in ipairs(due) do
+  redis.call('ZREM', KEYS[1], award)
+  local fields = redis.call('HMGET', award, 'state', 'rule', 'user', 'owner')
+  if fields[1] == 'pending' and not fields[4] then
+    redis.call('XADD', KEYS[2], '*', 'rule', fields[2], 'user', fields[3])
+  end
+end
+return #due
