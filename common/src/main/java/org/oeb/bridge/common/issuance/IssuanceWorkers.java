@@ -141,8 +141,8 @@ public class IssuanceWorkers implements SmartLifecycle {
 	}
 
 	private void startThread(String name, Runnable loop) {
+		// not daemons: a connector without a web server lives as long as its issuing does
 		Thread thread = new Thread(loop, name);
-		thread.setDaemon(true);
 		thread.start();
 		this.threads.add(thread);
 	}
@@ -249,8 +249,8 @@ public class IssuanceWorkers implements SmartLifecycle {
 				if (!this.claiming) {
 					return;
 				}
-				this.unreadable.put(institution, ex.toString());
-				logger.warn("Reading the issuance stream of institution '{}' failed: {}", institution, ex.toString());
+				this.unreadable.put(institution, describe(ex));
+				logger.warn("Reading the issuance stream of institution '{}' failed: {}", institution, describe(ex));
 				sleepQuietly(FAILURE_PAUSE);
 			}
 		}
@@ -279,8 +279,8 @@ public class IssuanceWorkers implements SmartLifecycle {
 					}
 				}
 				catch (RuntimeException ex) {
-					this.unreadable.put(institution, ex.toString());
-					logger.warn("Maintenance of institution '{}' failed: {}", institution, ex.toString());
+					this.unreadable.put(institution, describe(ex));
+					logger.warn("Maintenance of institution '{}' failed: {}", institution, describe(ex));
 				}
 			}
 			sleepQuietly(this.properties.maintenanceInterval());
@@ -428,6 +428,16 @@ public class IssuanceWorkers implements SmartLifecycle {
 			logger.error("Issuing for institution '{}' paused for {}: {}", institution, pause.duration(),
 					pause.reason());
 		}
+	}
+
+	/** The innermost message: Redis's own error text, not the template's wrapper. */
+	private static String describe(RuntimeException ex) {
+		Throwable cause = ex;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		String message = cause.getMessage();
+		return (message != null && !message.isBlank()) ? message : cause.toString();
 	}
 
 	private static boolean sleepQuietly(Duration duration) {

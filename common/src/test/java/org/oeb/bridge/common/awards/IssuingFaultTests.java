@@ -1,0 +1,319 @@
+package org.oeb.bridge.common.awards;
+
+import java.io.File;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.oeb.bridge.common.AwardsTestApplication;
+import org.oeb.bridge.common.operations.IssuanceHealthIndicator;
+import org.oeb.bridge.common.progress.LearnerProgress;
+import org.oeb.bridge.testing.FakeOeb;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The faults a hostile production environment plays: replicas racing for a slow OEB, a
+ * replica killed mid-call, a rollout, OEB finishing a call after the connector gave up, an
+ * earlier revoked award, and the bridge's Redis data vanishing. Each award reaches OEB once.
+ */
+class IssuingFaultTests {
+
+	private static final FakeOeb oeb = FakeOeb.start();
+
+	private static final LettuceConnectionFactory connections = new LettuceConnectionFactory(
+			new RedisStandaloneConfiguration("127.0.0.1", 6379));
+
+	private static StringRedisTemplate redis;
+
+	private final String prefix = "test-faults-" + UUID.randomUUID();
+
+	private final List<ConfigurableApplicationContext> engines = new ArrayList<>();
+
+	private AwardLedger ledger;
+
+	@BeforeEach
+	void fresh() {
+		if (redis == null) {
+			connections.afterPropertiesSet();
+			connections.start();
+			redis = new StringRedisTemplate(connections);
+		}
+		oeb.reset();
+		PipelineFixture.prepare(oeb);
+		this.ledger = new AwardLedger(redis, this.prefix);
+		this.ledger.sweepFinished("uni-a", this.ledger.epoch("uni-a"));
+	}
+
+	@AfterEach
+	void stopEngines() {
+		this.engines.forEach(ConfigurableApplicationContext::close);
+	}
+
+	@AfterAll
+	static void stopOeb() {
+		oeb.close();
+		connections.destroy();
+	}
+
+	@Test
+	void twoReplicasAndAnOebSlowerThanTheTakeoverTimeIssueEachAwardOnce() {
+		oeb.issueDelay(Duration.ofSeconds(3));
+		Map<String, String> slow = Map.of("bridge.issuance.takeover-after", "1s", "bridge.issuance.request-timeout",
+				"5s", "bridge.issuance.settle-time", "6s");
+		AwardEngine first = engine(slow).getBean(AwardEngine.class);
+		engine(slow);
+		List<String> users = users(16);
+
+		first.observeAll(users.stream().map(IssuingFaultTests::completed).toList());
+
+		await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> users
+			.forEach((user) -> assertThat(award(user)).containsEntry("state", "issued")));
+		users.forEach((user) -> assertThat(oeb.issueCallsFor(email(user))).as(user).hasSize(1));
+		users.forEach((user) -> assertThat(oeb.assertionsFor(email(user))).as(user).hasSize(1));
+	}
+
+	@Test
+	void jobOfAKilledReplicaIsTakenOverWithinSecondsAndLookedUpNotSentAgain() throws Exception {
+		oeb.issueDelay(Duration.ofSeconds(3));
+		String user = users(1).get(0);
+		this.ledger.decide("uni-a", "course-42", user, AwardState.PENDING, fields(user));
+		Process doomed = replicaProcess(Map.of());
+		try {
+			await().atMost(Duration.ofSeconds(60)).until(() -> oeb.issueCallsFor(email(user)).size() == 1);
+			doomed.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+		finally {
+			doomed.destroyForcibly();
+		}
+		Instant killed = Instant.now();
+		String doomedOwner = award(user).get("owner");
+
+		engine(Map.of());
+
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(award(user)).containsEntry("state",
+				"issued"));
+		Duration toIssued = Duration.between(killed, Instant.now());
+		assertThat(toIssued).isLessThan(Duration.ofSeconds(15));
+		assertThat(award(user)).containsEntry("issuedBy", "look-up").doesNotContainKey("owner");
+		assertThat(doomedOwner).isNotBlank();
+		assertThat(oeb.issueCallsFor(email(user))).hasSize(1);
+		assertThat(oeb.assertionsFor(email(user))).singleElement()
+			.satisfies((stored) -> assertThat(stored.entityId()).isEqualTo(award(user).get("assertion")));
+	}
+
+	@Test
+	void gracefulStopFinishesTheCallInFlightAndLeavesUnstartedJobsToTheNextReplicaAtOnce() {
+		oeb.issueDelay(Duration.ofSeconds(3));
+		Map<String, String> oneAtATime = Map.of("bridge.issuance.max-in-flight", "1", "bridge.issuance.request-timeout",
+				"5s", "bridge.issuance.settle-time", "6s");
+		ConfigurableApplicationContext stopping = engine(oneAtATime);
+		List<String> users = users(2);
+		stopping.getBean(AwardEngine.class).observeAll(users.stream().map(IssuingFaultTests::completed).toList());
+		await().atMost(Duration.ofSeconds(10)).until(() -> oeb.issueCallCount() == 1);
+
+		long started = System.nanoTime();
+		stopping.close();
+		Duration stopTook = Duration.ofNanos(System.nanoTime() - started);
+
+		String inFlight = oeb.issueCallsFor(email(users.get(0))).isEmpty() ? users.get(1) : users.get(0);
+		String waiting = inFlight.equals(users.get(0)) ? users.get(1) : users.get(0);
+		assertThat(stopTook).isGreaterThan(Duration.ofMillis(1500));
+		assertThat(award(inFlight)).containsEntry("state", "issued").containsEntry("issuedBy", "issue");
+		assertThat(award(waiting)).containsEntry("state", "pending").doesNotContainKey("owner");
+
+		oeb.issueDelay(Duration.ZERO);
+		long next = System.nanoTime();
+		engine(oneAtATime);
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(award(waiting)).containsEntry("state",
+				"issued"));
+		assertThat(award(waiting)).containsEntry("issuedBy", "issue");
+		assertThat(Duration.ofNanos(System.nanoTime() - next)).isLessThan(Duration.ofSeconds(15));
+		users.forEach((user) -> assertThat(oeb.issueCallsFor(email(user))).hasSize(1));
+	}
+
+	@Test
+	void afterATimeoutTheLookUpWaitsUntilOebHasStoredTheCallItWasStillWorkingOn() {
+		oeb.issueDelay(Duration.ofMillis(2500));
+		AwardEngine engine = engine(Map.of("bridge.issuance.request-timeout", "1s", "bridge.issuance.settle-time",
+				"3s")).getBean(AwardEngine.class);
+		List<String> users = users(5);
+
+		engine.observeAll(users.stream().map(IssuingFaultTests::completed).toList());
+
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> users
+			.forEach((user) -> assertThat(award(user)).containsEntry("state", "issued")));
+		for (String user : users) {
+			assertThat(oeb.issueCallsFor(email(user))).as(user).hasSize(1);
+			assertThat(oeb.assertionsFor(email(user))).as(user).hasSize(1);
+			assertThat(award(user)).containsEntry("issuedBy", "look-up");
+		}
+	}
+
+	@Test
+	void anEarlierRevokedAwardOfTheSameBadgeIsNotTakenForThisOne() {
+		String user = users(1).get(0);
+		FakeOeb.StoredAssertion revoked = oeb.existingAssertion(PipelineFixture.COURSE_BADGE, email(user),
+				Instant.now().minus(Duration.ofDays(365)), true, null);
+		oeb.failIssuing(502, 1, null);
+		AwardEngine engine = engine(Map.of()).getBean(AwardEngine.class);
+
+		engine.observe(completed(user));
+
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(award(user)).containsEntry("state",
+				"issued"));
+		assertThat(award(user).get("assertion")).isNotEqualTo(revoked.entityId());
+		assertThat(oeb.issueCallsFor(email(user))).hasSize(2);
+		assertThat(oeb.lookupCallCount()).isEqualTo(1);
+	}
+
+	@Test
+	void afterTheRedisDataIsLostIssuingGoesOnAndNothingIsIssuedTwice() {
+		ConfigurableApplicationContext context = engine(Map.of());
+		AwardEngine engine = context.getBean(AwardEngine.class);
+		IssuanceHealthIndicator health = context.getBean(IssuanceHealthIndicator.class);
+		String before = users(1).get(0);
+		engine.observe(completed(before));
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(award(before)).containsEntry("state",
+				"issued"));
+
+		flushBridgeKeys();
+		assertThat(this.ledger.verified("uni-a")).isFalse();
+		String after = users(1).get(0);
+		engine.observeAll(List.of(completed(before), completed(after)));
+
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			assertThat(award(after)).containsEntry("state", "issued");
+			assertThat(award(before)).containsEntry("state", "issued");
+		});
+		assertThat(award(before)).containsEntry("issuedBy", "look-up");
+		assertThat(oeb.issueCallsFor(email(before))).hasSize(1);
+		assertThat(oeb.issueCallsFor(email(after))).hasSize(1);
+		assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+
+		String stream = this.ledger.keys("uni-a").issuance();
+		redis.delete(stream);
+		redis.opsForValue().set(stream, "not a stream");
+		await().atMost(Duration.ofSeconds(10)).until(() -> health.health().getStatus().equals(Status.DOWN));
+		assertThat(health.health().getDetails().get("uni-a")).asString().contains("stream unreadable", "WRONGTYPE");
+		assertThat(health.health().getDetails().get("uni-dry")).asString().doesNotContain("unreadable");
+
+		redis.delete(stream);
+		await().atMost(Duration.ofSeconds(10)).until(() -> health.health().getStatus().equals(Status.UP));
+	}
+
+	@Test
+	void aRevokedAwardFoundAfterLostRedisDataIsNotIssuedAgain() {
+		String user = users(1).get(0);
+		FakeOeb.StoredAssertion revoked = oeb.existingAssertion(PipelineFixture.COURSE_BADGE, email(user),
+				Instant.now().minus(Duration.ofDays(30)), true, null);
+		flushBridgeKeys();
+		AwardEngine engine = engine(Map.of()).getBean(AwardEngine.class);
+
+		engine.observe(completed(user));
+
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(award(user)).containsEntry("state",
+				"revoked"));
+		assertThat(award(user)).containsEntry("assertion", revoked.entityId());
+		assertThat(oeb.issueCallsFor(email(user))).isEmpty();
+
+		String epoch = engine.sweepStarted("uni-a");
+		engine.sweepFinished("uni-a", epoch);
+		assertThat(this.ledger.verified("uni-a")).isTrue();
+	}
+
+	private void flushBridgeKeys() {
+		List<String> keys = new ArrayList<>();
+		try (var cursor = redis.scan(org.springframework.data.redis.core.ScanOptions.scanOptions()
+			.match(this.prefix + ":*")
+			.count(1000)
+			.build())) {
+			cursor.forEachRemaining(keys::add);
+		}
+		if (!keys.isEmpty()) {
+			redis.delete(keys);
+		}
+	}
+
+	private ConfigurableApplicationContext engine(Map<String, String> overrides) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(AwardsTestApplication.class)
+			.web(WebApplicationType.NONE)
+			.run(arguments(overrides).toArray(String[]::new));
+		this.engines.add(context);
+		return context;
+	}
+
+	private Process replicaProcess(Map<String, String> overrides) throws Exception {
+		List<String> command = new ArrayList<>(List.of(
+				System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-Xmx256m",
+				"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+				AwardsTestApplication.class.getName(), "--spring.main.web-application-type=none"));
+		command.addAll(arguments(overrides));
+		return new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(new File("target/killed-replica.log"))
+			.start();
+	}
+
+	private List<String> arguments(Map<String, String> overrides) {
+		Map<String, String> properties = new LinkedHashMap<>(PipelineFixture.properties(oeb, this.prefix));
+		properties.putAll(overrides);
+		List<String> args = new ArrayList<>();
+		properties.forEach((key, value) -> args.add("--" + key + "=" + value));
+		return args;
+	}
+
+	private Map<String, String> award(String user) {
+		return this.ledger.award("uni-a", "course-42", user);
+	}
+
+	private static Map<String, String> fields(String user) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		fields.put("rule", "course-42");
+		fields.put("user", user);
+		fields.put("badgeClass", PipelineFixture.COURSE_BADGE);
+		fields.put("email", email(user));
+		fields.put("name", "Learner " + user);
+		fields.put("notify", "true");
+		fields.put("lms", "moodle");
+		fields.put("course", "42");
+		fields.put("achievedAt", "2026-05-04T12:00:00Z");
+		fields.put("decidedAt", Instant.now().toString());
+		fields.put("evidence", "[]");
+		return fields;
+	}
+
+	private static LearnerProgress completed(String user) {
+		return PipelineFixture.completed("uni-a", "42", user, email(user));
+	}
+
+	private static String email(String user) {
+		return user + "@uni-a.example";
+	}
+
+	private static List<String> users(int count) {
+		List<String> users = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			users.add("f" + UUID.randomUUID().toString().substring(0, 12));
+		}
+		return users;
+	}
+
+}
