@@ -222,6 +222,12 @@ public final class FakeOeb implements AutoCloseable {
 		return this;
 	}
 
+	/** Deletes a badge class: issuing to it answers 404 again. */
+	public FakeOeb removeBadgeClass(String entityId) {
+		this.badgeClasses.remove(entityId);
+		return this;
+	}
+
 	/**
 	 * An award OEB already holds, issued elsewhere or earlier (a manual award, last year's
 	 * recertification, a revoked one).

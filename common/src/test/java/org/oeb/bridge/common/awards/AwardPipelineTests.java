@@ -70,6 +70,7 @@ class AwardPipelineTests {
 	void freshOeb() {
 		oeb.reset();
 		PipelineFixture.prepare(oeb);
+		oeb.removeBadgeClass(PipelineFixture.MISSING_BADGE);
 		this.ledger.resume("uni-a");
 		// a ledger that a full sweep has confirmed: first attempts go straight to OEB
 		this.ledger.sweepFinished("uni-a", this.ledger.epoch("uni-a"));
@@ -284,6 +285,79 @@ class AwardPipelineTests {
 		awaitState("course-42", user, AwardState.ISSUED);
 		this.mvc.perform(get("/actuator/health/issuance")).andExpect(jsonPath("$.status").value("UP"));
 		assertThat(oeb.assertionsFor(user + "@uni-a.example")).hasSize(1);
+	}
+
+	@Test
+	void refusedConnectorKeyPausesTheInstitutionWithoutSpendingRetriesUntilTheKeyIsFixed() throws Exception {
+		oeb.actAsGateway("uni-a", "a-rotated-key");
+		String user = user();
+		this.engine.observe(PipelineFixture.completed("uni-a", "42", user, user + "@uni-a.example"));
+
+		await().atMost(PATIENCE).until(() -> this.ledger.pausedReason("uni-a").isPresent());
+		this.mvc.perform(get("/actuator/health/issuance"))
+			.andExpect(jsonPath("$.status").value("DOWN"))
+			.andExpect(jsonPath("$.details.uni-a.issuing").value("paused"))
+			.andExpect(jsonPath("$.details.uni-a.reason").value(org.hamcrest.Matchers.containsString(
+					"refused the connector key (HTTP 401)")));
+		Thread.sleep(500);
+		assertThat(award("course-42", user)).containsEntry("state", "pending").doesNotContainKey("failures");
+
+		oeb.actAsGateway("uni-a", PipelineFixture.API_KEY);
+		this.mvc.perform(post("/actuator/issuance/uni-a").with(operator())
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"resume\"}")).andExpect(status().isOk());
+		awaitState("course-42", user, AwardState.ISSUED);
+		assertThat(oeb.assertionsFor(user + "@uni-a.example")).hasSize(1);
+	}
+
+	@Test
+	void replayUsesTheNewestObservationSoACorrectedEmailIsIssued() throws Exception {
+		oeb.failIssuing(400, 1, null);
+		String user = user();
+		this.engine.observe(PipelineFixture.completed("uni-a", "42", user, user + "@old-address.example"));
+		awaitState("course-42", user, AwardState.DEAD);
+
+		this.engine.observe(PipelineFixture.completed("uni-a", "42", user, user + "@uni-a.example"));
+		assertThat(award("course-42", user)).containsEntry("state", "dead")
+			.containsEntry("email", user + "@old-address.example");
+		replay("course-42", user).andExpect(status().isOk());
+
+		awaitState("course-42", user, AwardState.ISSUED);
+		assertThat(oeb.assertionsFor(user + "@uni-a.example")).hasSize(1);
+		assertThat(oeb.assertionsFor(user + "@old-address.example")).isEmpty();
+		assertThat(award("course-42", user)).containsEntry("email", user + "@uni-a.example").doesNotContainKey("latest");
+	}
+
+	@Test
+	void deadLettersAreReplayedAndDiscardedInBulkByReason() throws Exception {
+		List<String> unknownBadge = List.of(user(), user());
+		unknownBadge.forEach((user) -> this.engine
+			.observe(PipelineFixture.completed("uni-a", "44", user, user + "@uni-a.example")));
+		unknownBadge.forEach((user) -> awaitState("missing-44", user, AwardState.DEAD));
+		oeb.failIssuing(400, 1, null);
+		String refused = user();
+		this.engine.observe(PipelineFixture.completed("uni-a", "42", refused, refused + "@uni-a.example"));
+		awaitState("course-42", refused, AwardState.DEAD);
+
+		oeb.badgeClass(PipelineFixture.MISSING_BADGE);
+		this.mvc.perform(post("/actuator/issuance/uni-a").with(operator())
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"replay\",\"reason\":\"badge class not found\"}"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.count").value(org.hamcrest.Matchers.greaterThanOrEqualTo(2)));
+		unknownBadge.forEach((user) -> awaitState("missing-44", user, AwardState.ISSUED));
+		assertThat(award("course-42", refused)).containsEntry("state", "dead");
+
+		this.mvc.perform(post("/actuator/issuance/uni-a").with(operator())
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"discard\",\"reason\":\"HTTP 400\"}"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.count").value(org.hamcrest.Matchers.greaterThanOrEqualTo(1)));
+		assertThat(award("course-42", refused)).containsEntry("state", "discarded");
+		this.mvc.perform(post("/actuator/issuance/uni-a").with(operator())
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"action\":\"replay\",\"reason\":\"x\",\"rule\":\"course-42\",\"user\":\"1\"}"))
+			.andExpect(status().isBadRequest());
 	}
 
 	@Test
