@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,88 +30,133 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * Pushes N observations of N/R distinct achievements (each seen R times, from 8 threads)
- * through one engine against the local fake OEB, and prints decisions per second, awards
- * per second and whether every achievement was issued exactly once.
+ * The award pipeline of one connector replica against the fake OEB on loopback, in two
+ * phases per OEB latency: deciding (pages of observations, each achievement seen
+ * {@code repeats} times, issuing paused) and issuing (the queued awards, until OEB holds all).
+ * Each phase reports its overall rate and its steady rate (after the first fifth), and the
+ * run checks that every achievement reached OEB exactly once.
  *
  * <p>
- * {@code ./mvnw -q -pl common -am -Ppipeline-benchmark -DskipTests verify -Dbenchmark.observations=20000}
+ * {@code ./mvnw -q -pl common -am -Ppipeline-benchmark -DskipTests verify -Dbenchmark.awards=10000}
  */
 public final class AwardPipelineBenchmark {
 
 	private static final String BADGE = "BenchBadge00000000000A";
 
+	private static final int PAGE = 200;
+
 	private AwardPipelineBenchmark() {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int observations = Integer.getInteger("benchmark.observations", 20000);
+		int awards = Integer.getInteger("benchmark.awards", 10000);
+		int slowAwards = Integer.getInteger("benchmark.slow-awards", 3000);
 		int repeats = Integer.getInteger("benchmark.repeats", 5);
-		int workers = Integer.getInteger("benchmark.workers", 8);
-		int learners = observations / repeats;
+		int inFlight = Integer.getInteger("benchmark.in-flight", 64);
 		LocalRedis.ensureRunning();
-		String prefix = "bench-" + UUID.randomUUID();
+		List<Map<String, Object>> rows = new ArrayList<>();
 		try (FakeOeb oeb = FakeOeb.start()) {
 			oeb.actAsGateway("bench", "bench-key").badgeClass(BADGE);
-			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(AwardsTestApplication.class)
-				.web(WebApplicationType.NONE)
-				.run(arguments(oeb, prefix, workers))) {
-				AwardEngine engine = context.getBean(AwardEngine.class);
-				AwardLedger ledger = context.getBean(AwardLedger.class);
-				List<LearnerProgress> snapshots = snapshots(learners, repeats);
+			rows.add(run(oeb, Duration.ZERO, awards, repeats, inFlight));
+			rows.add(run(oeb, Duration.ofMillis(200), slowAwards, repeats, inFlight));
+		}
+		print(rows, repeats, inFlight);
+	}
 
-				Instant start = Instant.now();
-				ExecutorService threads = Executors.newFixedThreadPool(8);
-				List<Future<?>> done = new ArrayList<>();
-				for (List<LearnerProgress> slice : slices(snapshots, 8)) {
-					done.add(threads.submit(() -> slice.forEach(engine::observe)));
-				}
-				for (Future<?> future : done) {
-					future.get();
-				}
-				threads.shutdown();
-				Duration deciding = Duration.between(start, Instant.now());
-				while (ledger.counts("bench").get("issued") < learners) {
-					Thread.sleep(20);
-				}
-				Duration issuing = Duration.between(start, Instant.now());
+	private static Map<String, Object> run(FakeOeb oeb, Duration latency, int awards, int repeats, int inFlight)
+			throws Exception {
+		oeb.reset();
+		oeb.actAsGateway("bench", "bench-key").badgeClass(BADGE).issueDelay(latency);
+		String prefix = "bench-" + UUID.randomUUID();
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(AwardsTestApplication.class)
+			.web(WebApplicationType.NONE)
+			.run(arguments(oeb, prefix, inFlight))) {
+			AwardEngine engine = context.getBean(AwardEngine.class);
+			AwardLedger ledger = context.getBean(AwardLedger.class);
+			StringRedisTemplate redis = context.getBean(StringRedisTemplate.class);
+			ledger.sweepFinished("bench", ledger.epoch("bench"));
+			List<LearnerProgress> snapshots = snapshots(awards, repeats);
 
-				int issueCalls = oeb.issueCallCount();
-				print(observations, learners, deciding, issuing, issueCalls, workers);
-				context.getBean(StringRedisTemplate.class).delete(Set.copyOf(
-						context.getBean(StringRedisTemplate.class).keys(prefix + ":*")));
+			// deciding, with issuing held back so that the two phases are measured apart
+			redis.opsForValue().set(ledger.keys("bench").paused(), "benchmark: deciding first");
+			List<Instant> pageDone = Collections.synchronizedList(new ArrayList<>());
+			Instant decideStart = Instant.now();
+			ExecutorService threads = Executors.newFixedThreadPool(4);
+			List<Future<?>> done = new ArrayList<>();
+			for (List<LearnerProgress> slice : slices(snapshots, 4)) {
+				done.add(threads.submit(() -> {
+					for (int from = 0; from < slice.size(); from += PAGE) {
+						engine.observeAll(slice.subList(from, Math.min(from + PAGE, slice.size())));
+						pageDone.add(Instant.now());
+					}
+				}));
 			}
+			for (Future<?> future : done) {
+				future.get();
+			}
+			threads.shutdown();
+			Instant decideEnd = Instant.now();
+
+			ledger.resume("bench");
+			Instant issueStart = Instant.now();
+			Instant fifth = null;
+			long issued = 0;
+			while (issued < awards) {
+				Thread.sleep(50);
+				issued = ledger.counts("bench").get("issued");
+				if (fifth == null && issued >= awards / 5) {
+					fifth = Instant.now();
+				}
+			}
+			Instant issueEnd = Instant.now();
+			int issueCalls = oeb.issueCallCount();
+
+			List<Instant> pages = new ArrayList<>(pageDone);
+			Collections.sort(pages);
+			Instant decideFifth = pages.get(pages.size() / 5);
+			Map<String, Object> row = new LinkedHashMap<>();
+			row.put("oebLatencyMs", latency.toMillis());
+			row.put("awards", awards);
+			row.put("observations", snapshots.size());
+			row.put("observationsPerSecond", rate(snapshots.size(), decideStart, decideEnd));
+			row.put("observationsPerSecondSteady", rate(snapshots.size() * 4 / 5, decideFifth, decideEnd));
+			row.put("awardsPerSecond", rate(awards, issueStart, issueEnd));
+			row.put("awardsPerSecondSteady", rate(awards - awards / 5, fifth, issueEnd));
+			row.put("issueCallsPerAchievement", (double) issueCalls / awards);
+			redis.delete(Set.copyOf(redis.keys(prefix + ":*")));
+			return row;
 		}
 	}
 
-	private static void print(int observations, int learners, Duration deciding, Duration issuing, int issueCalls,
-			int workers) {
-		double decideSeconds = deciding.toNanos() / 1e9;
-		double issueSeconds = issuing.toNanos() / 1e9;
-		System.out.println();
-		System.out.println("Award pipeline benchmark (1 engine, " + workers + " issuing workers, fake OEB on loopback)");
-		System.out.printf(Locale.ROOT, "%-34s %12s%n", "figure", "value");
-		System.out.printf(Locale.ROOT, "%-34s %12d%n", "observations", observations);
-		System.out.printf(Locale.ROOT, "%-34s %12d%n", "distinct achievements", learners);
-		System.out.printf(Locale.ROOT, "%-34s %12.0f%n", "observations evaluated / s", observations / decideSeconds);
-		System.out.printf(Locale.ROOT, "%-34s %12.0f%n", "decisions recorded / s", learners / decideSeconds);
-		System.out.printf(Locale.ROOT, "%-34s %12.0f%n", "awards issued / s (end to end)", learners / issueSeconds);
-		System.out.printf(Locale.ROOT, "%-34s %12.2f%n", "issued per observed (ratio)", (double) learners / observations);
-		System.out.printf(Locale.ROOT, "%-34s %12s%n", "OEB issue calls per achievement",
-				String.format(Locale.ROOT, "%.3f", (double) issueCalls / learners));
-		System.out.println((issueCalls == learners) ? "every achievement issued exactly once"
-				: "MISMATCH: " + issueCalls + " issue calls for " + learners + " achievements");
+	private static long rate(long count, Instant from, Instant to) {
+		return Math.round(count / Math.max(0.001, Duration.between(from, to).toNanos() / 1e9));
 	}
 
-	private static String[] arguments(FakeOeb oeb, String prefix, int workers) {
+	private static void print(List<Map<String, Object>> rows, int repeats, int inFlight) {
+		System.out.println();
+		System.out.println("Award pipeline benchmark (1 replica, max-in-flight " + inFlight
+				+ ", fake OEB on loopback, each achievement observed " + repeats + " times, pages of " + PAGE + ")");
+		System.out.printf(Locale.ROOT, "%8s | %7s | %14s %10s | %10s %10s | %s%n", "OEB", "awards", "observations/s",
+				"steady", "awards/s", "steady", "issue calls per achievement");
+		for (Map<String, Object> row : rows) {
+			System.out.printf(Locale.ROOT, "%6s ms | %7s | %14s %10s | %10s %10s | %.3f%n", row.get("oebLatencyMs"),
+					row.get("awards"), row.get("observationsPerSecond"), row.get("observationsPerSecondSteady"),
+					row.get("awardsPerSecond"), row.get("awardsPerSecondSteady"), row.get("issueCallsPerAchievement"));
+		}
+		boolean once = rows.stream().allMatch((row) -> (double) row.get("issueCallsPerAchievement") == 1.0);
+		System.out.println(once ? "every achievement issued exactly once" : "MISMATCH: see the last column");
+	}
+
+	private static String[] arguments(FakeOeb oeb, String prefix, int inFlight) {
 		Map<String, String> properties = Map.ofEntries(Map.entry("bridge.issuance.gateway-url", oeb.baseUrl()),
-				Map.entry("bridge.issuance.workers", Integer.toString(workers)),
+				Map.entry("bridge.issuance.max-in-flight", Integer.toString(inFlight)),
 				Map.entry("bridge.issuance.maintenance-interval", "200ms"),
 				Map.entry("bridge.awards.redis-key-prefix", prefix),
 				Map.entry("bridge.awards.institutions.bench.gateway-api-key", "bench-key"),
 				Map.entry("bridge.awards.institutions.bench.rules[0].id", "course-1"),
 				Map.entry("bridge.awards.institutions.bench.rules[0].badge-class", BADGE),
 				Map.entry("bridge.awards.institutions.bench.rules[0].when", "course-completed(course=1)"),
+				Map.entry("spring.lifecycle.timeout-per-shutdown-phase", "130s"),
 				Map.entry("logging.level.org.oeb.bridge", "WARN"), Map.entry("spring.main.banner-mode", "off"));
 		return properties.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
 	}

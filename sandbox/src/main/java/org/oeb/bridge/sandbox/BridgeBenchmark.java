@@ -122,8 +122,8 @@ public final class BridgeBenchmark {
 		sampler.start();
 
 		gatewayOverhead();
-		pipelineThroughput("0 ms", "7000", BADGE_0MS, Duration.ZERO, this.smoke ? 50 : 400);
-		pipelineThroughput("200 ms", "7200", BADGE_200MS, Duration.ofMillis(200), this.smoke ? 20 : 120);
+		pipelineThroughput("0 ms", "7000", BADGE_0MS, Duration.ZERO, this.smoke ? 50 : 2000);
+		pipelineThroughput("200 ms", "7200", BADGE_200MS, Duration.ofMillis(200), this.smoke ? 20 : 1000);
 		pollingCost(pollSizes);
 		Map<String, Object> tokens = new LinkedHashMap<>();
 		tokens.put(INSTITUTION, tokenRequests("bench-client"));
@@ -527,7 +527,7 @@ public final class BridgeBenchmark {
 		String awards = "--bridge.awards.institutions." + INSTITUTION + ".";
 		String site = "--bridge.moodle.institutions." + INSTITUTION + ".";
 		List<String> arguments = new ArrayList<>(List.of("--server.port=18081",
-				"--bridge.issuance.gateway-url=http://localhost:18080", "--bridge.issuance.workers=8",
+				"--bridge.issuance.gateway-url=http://localhost:18080", "--bridge.issuance.max-in-flight=64",
 				"--bridge.awards.redis-key-prefix=" + run + "-awards", "--bridge.moodle.redis-key-prefix=" + run + "-moodle",
 				awards + "gateway-api-key=" + KEY, site + "url=" + this.moodle.url(), site + "token=" + TOKEN,
 				site + "poll-interval=2s", site + "max-concurrent-requests=8", "--logging.level.root=WARN",

@@ -65,6 +65,8 @@ public final class FakeOeb implements AutoCloseable {
 
 	private final Map<String, List<StoredAssertion>> assertionsByBadgeClass = new ConcurrentHashMap<>();
 
+	private final Map<String, List<StoredAssertion>> assertionsByRecipient = new ConcurrentHashMap<>();
+
 	private final Map<String, String> connectorKeys = new ConcurrentHashMap<>();
 
 	private final java.util.concurrent.ConcurrentLinkedQueue<IssueFailure> issueFailures = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -240,7 +242,18 @@ public final class FakeOeb implements AutoCloseable {
 		return assertion;
 	}
 
+	private List<StoredAssertion> held(String badgeClass, String recipient) {
+		List<StoredAssertion> held = this.assertionsByRecipient.getOrDefault(badgeClass + " " + recipient, List.of());
+		synchronized (held) {
+			return List.copyOf(held);
+		}
+	}
+
 	private void store(StoredAssertion assertion) {
+		this.assertionsByRecipient
+			.computeIfAbsent(assertion.badgeClass() + " " + assertion.recipient(),
+					(key) -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
+			.add(assertion);
 		this.assertionsByBadgeClass
 			.computeIfAbsent(assertion.badgeClass(),
 					(key) -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
@@ -296,6 +309,7 @@ public final class FakeOeb implements AutoCloseable {
 		this.tokenEndpointDelay = Duration.ZERO;
 		this.tokenLifetime = Duration.ofSeconds(86400);
 		this.assertionsByBadgeClass.clear();
+		this.assertionsByRecipient.clear();
 		this.issueFailures.clear();
 		this.issueDelay = Duration.ZERO;
 		this.server.resetAll();
@@ -445,8 +459,9 @@ public final class FakeOeb implements AutoCloseable {
 			boolean includeExpired = request.queryParameter("include_expired").isPresent()
 					&& "true".equals(request.queryParameter("include_expired").firstValue());
 			Instant now = Instant.now();
-			List<String> found = FakeOeb.this.assertions(badgeClass).stream()
-				.filter((stored) -> recipients.isEmpty() || recipients.contains(stored.recipient()))
+			List<StoredAssertion> candidates = recipients.isEmpty() ? FakeOeb.this.assertions(badgeClass)
+					: recipients.stream().flatMap((recipient) -> FakeOeb.this.held(badgeClass, recipient).stream()).toList();
+			List<String> found = candidates.stream()
 				.filter((stored) -> includeRevoked || !stored.revoked())
 				.filter((stored) -> includeExpired || stored.expires() == null || stored.expires().isAfter(now))
 				.map(FakeOeb::assertionJson)
@@ -479,10 +494,9 @@ public final class FakeOeb implements AutoCloseable {
 			Instant now = Instant.now();
 			// OEB validates (the duplicate check included) when the call arrives and stores the award
 			// when it answers, after rendering the PDF and sending the mail
-			if (noDuplicates && FakeOeb.this.assertions(badgeClass)
+			if (noDuplicates && FakeOeb.this.held(badgeClass, finalRecipient)
 				.stream()
-				.anyMatch((a) -> a.recipient().equals(finalRecipient) && !a.revoked()
-						&& (a.expires() == null || a.expires().isAfter(now)))) {
+				.anyMatch((a) -> !a.revoked() && (a.expires() == null || a.expires().isAfter(now)))) {
 				return json(400, "{\"status\":{\"success\":false,\"description\":\"bad request\"},\"result\":[],"
 						+ "\"fieldErrors\":{},\"validationErrors\":[\"A previous award of this badge already exists for "
 						+ "this recipient.\"]}").build();

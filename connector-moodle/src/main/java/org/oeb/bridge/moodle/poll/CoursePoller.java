@@ -58,6 +58,8 @@ public class CoursePoller {
 
 	private final StringRedisTemplate redis;
 
+	private static final int DECISION_PAGE = 200;
+
 	private final MeterRegistry meters;
 
 	private final String prefix;
@@ -163,8 +165,10 @@ public class CoursePoller {
 			decisions = this.engine.reconcile(institution, snapshots).newDecisions();
 		}
 		else {
-			for (LearnerProgress snapshot : snapshots) {
-				decisions += (int) this.engine.observe(snapshot)
+			// one round trip to the ledger per page, not per learner
+			for (int from = 0; from < snapshots.size(); from += DECISION_PAGE) {
+				decisions += (int) this.engine
+					.observeAll(snapshots.subList(from, Math.min(from + DECISION_PAGE, snapshots.size())))
 					.stream()
 					.filter((decision) -> decision.outcome() != AwardLedger.DecideResult.Kind.EXISTS)
 					.count();

@@ -64,8 +64,14 @@ public class PollScheduler implements SmartLifecycle {
 			if (!this.sites.status(institution).pollable() && !this.sites.check(institution).pollable()) {
 				return;
 			}
+			String epoch = sweep ? this.engine.sweepStarted(institution) : null;
+			boolean everyCourse = true;
 			for (String course : RuleNeeds.courses(this.engine.rules(institution))) {
-				this.poller.poll(institution, course, sweep);
+				everyCourse &= !CoursePoller.CycleReport.SKIPPED.equals(this.poller.poll(institution, course, sweep));
+			}
+			if (sweep && everyCourse) {
+				// the ledger is complete again (it may have been lost): first attempts stop looking up first
+				this.engine.sweepFinished(institution, epoch);
 			}
 		}
 		catch (RuntimeException ex) {
