@@ -59,7 +59,7 @@ for _, entry in ipairs(entries) do
     if fields[i] == 'rule' then rule = fields[i + 1] elseif fields[i] == 'user' then user = fields[i + 1] end
   end
   local award = ARGV[6] .. rule .. ':' .. user
-  local held = redis.call('HMGET', award, 'state', 'owner', 'leaseUntil', 'entry', 'attempts')
+  local held = redis.call('HMGET', award, 'state', 'owner', 'leaseUntil', 'entry', 'attempts', 'unverified')
   if held[1] ~= 'pending' then
     drop(id)
   elseif held[2] and held[2] ~= consumer and tonumber(held[3] or '0') > now then
@@ -73,7 +73,7 @@ for _, entry in ipairs(entries) do
     local fence = redis.call('HINCRBY', award, 'fence', 1)
     redis.call('HSET', award, 'owner', consumer, 'leaseUntil', now + tonumber(ARGV[5]), 'entry', id)
     local posted = 0
-    if verified and ARGV[7] == 'new' and tonumber(held[5] or '0') == 0 then
+    if verified and not held[6] and ARGV[7] == 'new' and tonumber(held[5] or '0') == 0 then
       redis.call('HINCRBY', award, 'attempts', 1)
       redis.call('HSET', award, 'postedAt', ARGV[4])
       posted = 1

@@ -1,12 +1,16 @@
 -- Records the decisions of one page of observations in one step.
--- KEYS[1] counts, KEYS[2] issuance stream, KEYS[3] epoch, KEYS[4..] one award hash per decision
+-- A decision taken while the ledger is not known to be complete (lost Redis data, no full sweep
+-- since) is marked 'unverified': it is looked up before its first POST, even if claimed later.
+-- KEYS[1] counts, KEYS[2] issuance stream, KEYS[3] epoch, KEYS[4] swept epoch, KEYS[5..] one award
+-- hash per decision
 -- ARGV[1] now (ms); ARGV[2..] one JSON decision {state, rule, user, fields} per award key
 if redis.call('EXISTS', KEYS[3]) == 0 then
   redis.call('SET', KEYS[3], ARGV[1])
 end
+local unverified = redis.call('GET', KEYS[4]) ~= redis.call('GET', KEYS[3])
 local results = {}
-for i = 4, #KEYS do
-  local json = ARGV[i - 2]
+for i = 5, #KEYS do
+  local json = ARGV[i - 3]
   local decision = cjson.decode(json)
   local award = KEYS[i]
   local desired = decision.state
@@ -27,6 +31,9 @@ for i = 4, #KEYS do
       flat[#flat + 1] = value
     end
     redis.call('HSET', award, 'state', desired, unpack(flat))
+    if unverified then
+      redis.call('HSET', award, 'unverified', '1')
+    end
     redis.call('HINCRBY', KEYS[1], desired, 1)
     if desired == 'pending' then
       redis.call('XADD', KEYS[2], '*', 'rule', decision.rule, 'user', decision.user)

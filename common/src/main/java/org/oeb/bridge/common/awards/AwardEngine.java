@@ -144,6 +144,14 @@ public class AwardEngine {
 	}
 
 	/**
+	 * Whether a full sweep has finished since the ledger last started empty; until then every
+	 * award is looked up before its first POST, so connectors sweep at once when it is not.
+	 */
+	public boolean ledgerComplete(String institution) {
+		return this.ledger.verified(institution);
+	}
+
+	/**
 	 * A full sweep that started with {@code epoch} has covered every course: if the ledger was
 	 * lost before it started, it is complete again and first attempts stop looking up first.
 	 */

@@ -85,7 +85,7 @@ public class AwardLedger {
 		List<String> states = states(keys, decisions);
 		List<DecideResult> results = new ArrayList<>(Collections.nCopies(decisions.size(), null));
 		List<Integer> toRecord = new ArrayList<>();
-		List<String> scriptKeys = new ArrayList<>(List.of(keys.counts(), keys.issuance(), keys.epoch()));
+		List<String> scriptKeys = new ArrayList<>(List.of(keys.counts(), keys.issuance(), keys.epoch(), keys.swept()));
 		List<String> args = new ArrayList<>(List.of(Long.toString(System.currentTimeMillis())));
 		for (int i = 0; i < decisions.size(); i++) {
 			Decision decision = decisions.get(i);

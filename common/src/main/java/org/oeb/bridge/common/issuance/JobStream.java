@@ -78,7 +78,9 @@ class JobStream {
 				award.put(String.valueOf(reply.get(at + 4 + f)), String.valueOf(reply.get(at + 5 + f)));
 			}
 			at += 4 + fieldCount;
-			jobs.add(new ClaimedJob(institution, entry, fence, posted, verified, Map.copyOf(award)));
+			// decided while the ledger was incomplete: looked up as if the ledger were still lost
+			boolean awardVerified = verified && !award.containsKey("unverified");
+			jobs.add(new ClaimedJob(institution, entry, fence, posted, awardVerified, Map.copyOf(award)));
 		}
 		return jobs;
 	}

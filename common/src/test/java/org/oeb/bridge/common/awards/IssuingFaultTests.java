@@ -221,23 +221,50 @@ class IssuingFaultTests {
 	}
 
 	@Test
-	void aRevokedAwardFoundAfterLostRedisDataIsNotIssuedAgain() {
+	void aRevokedAwardFoundAfterLostRedisDataIsNotIssuedAgainEvenWhenClaimedAfterTheSweepFinished() {
 		String user = users(1).get(0);
 		FakeOeb.StoredAssertion revoked = oeb.existingAssertion(PipelineFixture.COURSE_BADGE, email(user),
 				Instant.now().minus(Duration.ofDays(30)), true, null);
+		String other = users(1).get(0);
+		FakeOeb.StoredAssertion issuedBefore = oeb.existingAssertion(PipelineFixture.COURSE_BADGE, email(other),
+				Instant.now().minus(Duration.ofDays(30)), false, null);
 		flushBridgeKeys();
-		AwardEngine engine = engine(Map.of()).getBean(AwardEngine.class);
+		assertThat(this.ledger.verified("uni-a")).isFalse();
+		String epoch = this.ledger.epoch("uni-a");
+		// the sweep re-decides both while issuing is held back, and finishes before either is claimed
+		redis.opsForValue().set(this.ledger.keys("uni-a").paused(), "held back by the test");
+		this.ledger.decide("uni-a", "course-42", user, AwardState.PENDING, fields(user));
+		this.ledger.decide("uni-a", "course-42", other, AwardState.PENDING, fields(other));
+		assertThat(this.ledger.sweepFinished("uni-a", epoch)).isTrue();
+		this.ledger.resume("uni-a");
 
-		engine.observe(completed(user));
+		engine(Map.of());
 
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(award(user)).containsEntry("state",
-				"revoked"));
-		assertThat(award(user)).containsEntry("assertion", revoked.entityId());
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			assertThat(award(user)).containsEntry("state", "revoked").containsEntry("assertion", revoked.entityId());
+			assertThat(award(other)).containsEntry("state", "issued").containsEntry("assertion",
+					issuedBefore.entityId());
+		});
 		assertThat(oeb.issueCallsFor(email(user))).isEmpty();
-
-		String epoch = engine.sweepStarted("uni-a");
-		engine.sweepFinished("uni-a", epoch);
+		assertThat(oeb.issueCallsFor(email(other))).isEmpty();
 		assertThat(this.ledger.verified("uni-a")).isTrue();
+
+		String later = users(1).get(0);
+		this.ledger.decide("uni-a", "course-42", later, AwardState.PENDING, fields(later));
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(award(later)).containsEntry("state",
+				"issued"));
+		assertThat(award(later)).containsEntry("issuedBy", "issue").doesNotContainKey("unverified");
+	}
+
+	@Test
+	void aSweepDuringWhichTheLedgerWasLostAgainDoesNotMarkItComplete() {
+		String epoch = this.ledger.epoch("uni-a");
+		flushBridgeKeys();
+		await().pollDelay(Duration.ofMillis(5)).until(() -> true);
+		this.ledger.epoch("uni-a");
+
+		assertThat(this.ledger.sweepFinished("uni-a", epoch)).isFalse();
+		assertThat(this.ledger.verified("uni-a")).isFalse();
 	}
 
 	private void flushBridgeKeys() {

@@ -17,8 +17,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.support.CronExpression;
 
 /**
- * Checks every site at start, then polls each course with rules every {@code poll-interval}
- * and sweeps them all at {@code sweep-cron}. A site that is not usable is re-checked on each
+ * Checks every site at start (and sweeps it at once when the award ledger is new or was lost),
+ * then polls each course with rules every {@code poll-interval} and sweeps them all at
+ * {@code sweep-cron}. A site that is not usable is re-checked on each
  * tick and polled again as soon as the check passes.
  */
 public class PollScheduler implements SmartLifecycle {
@@ -51,18 +52,35 @@ public class PollScheduler implements SmartLifecycle {
 		this.running = true;
 		for (String institution : this.sites.institutions()) {
 			MoodleProperties.Site site = this.sites.site(institution);
-			this.executor.execute(() -> this.sites.check(institution));
+			this.executor.execute(() -> {
+				this.sites.check(institution);
+				if (!ledgerComplete(institution)) {
+					tick(institution, true);
+				}
+			});
 			long interval = site.pollInterval().toMillis();
-			this.executor.scheduleWithFixedDelay(() -> tick(institution, false), interval, interval,
-					TimeUnit.MILLISECONDS);
+			// a ledger that is new or was lost (Redis data gone) is swept, not polled, until a sweep covered it all
+			this.executor.scheduleWithFixedDelay(() -> tick(institution, !ledgerComplete(institution)), interval,
+					interval, TimeUnit.MILLISECONDS);
 			scheduleSweep(institution, CronExpression.parse(site.sweepCron()));
 		}
 	}
 
-	private void tick(String institution, boolean sweep) {
+	private boolean ledgerComplete(String institution) {
+		try {
+			return this.engine.ledgerComplete(institution);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Reading the award ledger's state of institution '{}' failed: {}", institution, ex.toString());
+			return true;
+		}
+	}
+
+	/** One poll or sweep over the institution's courses; true when every course was covered. */
+	private boolean tick(String institution, boolean sweep) {
 		try {
 			if (!this.sites.status(institution).pollable() && !this.sites.check(institution).pollable()) {
-				return;
+				return false;
 			}
 			String epoch = sweep ? this.engine.sweepStarted(institution) : null;
 			boolean everyCourse = true;
@@ -73,9 +91,11 @@ public class PollScheduler implements SmartLifecycle {
 				// the ledger is complete again (it may have been lost): first attempts stop looking up first
 				this.engine.sweepFinished(institution, epoch);
 			}
+			return everyCourse;
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Polling institution '{}' failed: {}", institution, ex.toString());
+			return false;
 		}
 	}
 
