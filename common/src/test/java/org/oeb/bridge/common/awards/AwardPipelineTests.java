@@ -254,9 +254,7 @@ class AwardPipelineTests {
 		this.engine.observe(PipelineFixture.completed("uni-a", "42", user, user + "@uni-a.example"));
 		awaitState("course-42", user, AwardState.DEAD);
 
-		this.mvc.perform(post("/actuator/issuance/uni-a").with(operator())
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"action\":\"discard\",\"rule\":\"course-42\",\"user\":\"" + user + "\"}"))
+		act("{\"action\":\"discard\",\"rule\":\"course-42\",\"user\":\"" + user + "\"}")
 			.andExpect(status().isOk());
 		this.engine.observe(PipelineFixture.completed("uni-a", "42", user, user + "@uni-a.example"));
 
@@ -278,9 +276,7 @@ class AwardPipelineTests {
 		assertThat(award("course-42", user)).containsEntry("state", "pending");
 		assertThat(oeb.assertionsFor(user + "@uni-a.example")).isEmpty();
 
-		this.mvc.perform(post("/actuator/issuance/uni-a").with(operator())
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"action\":\"resume\"}")).andExpect(status().isOk());
+		act("{\"action\":\"resume\"}").andExpect(status().isOk());
 
 		awaitState("course-42", user, AwardState.ISSUED);
 		this.mvc.perform(get("/actuator/health/issuance")).andExpect(jsonPath("$.status").value("UP"));
@@ -303,9 +299,7 @@ class AwardPipelineTests {
 		assertThat(award("course-42", user)).containsEntry("state", "pending").doesNotContainKey("failures");
 
 		oeb.actAsGateway("uni-a", PipelineFixture.API_KEY);
-		this.mvc.perform(post("/actuator/issuance/uni-a").with(operator())
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"action\":\"resume\"}")).andExpect(status().isOk());
+		act("{\"action\":\"resume\"}").andExpect(status().isOk());
 		awaitState("course-42", user, AwardState.ISSUED);
 		assertThat(oeb.assertionsFor(user + "@uni-a.example")).hasSize(1);
 	}
@@ -340,23 +334,17 @@ class AwardPipelineTests {
 		awaitState("course-42", refused, AwardState.DEAD);
 
 		oeb.badgeClass(PipelineFixture.MISSING_BADGE);
-		this.mvc.perform(post("/actuator/issuance/uni-a").with(operator())
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"action\":\"replay\",\"reason\":\"badge class not found\"}"))
+		act("{\"action\":\"replay\",\"reason\":\"badge class not found\"}")
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.count").value(org.hamcrest.Matchers.greaterThanOrEqualTo(2)));
 		unknownBadge.forEach((user) -> awaitState("missing-44", user, AwardState.ISSUED));
 		assertThat(award("course-42", refused)).containsEntry("state", "dead");
 
-		this.mvc.perform(post("/actuator/issuance/uni-a").with(operator())
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"action\":\"discard\",\"reason\":\"HTTP 400\"}"))
+		act("{\"action\":\"discard\",\"reason\":\"HTTP 400\"}")
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.count").value(org.hamcrest.Matchers.greaterThanOrEqualTo(1)));
 		assertThat(award("course-42", refused)).containsEntry("state", "discarded");
-		this.mvc.perform(post("/actuator/issuance/uni-a").with(operator())
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"action\":\"replay\",\"reason\":\"x\",\"rule\":\"course-42\",\"user\":\"1\"}"))
+		act("{\"action\":\"replay\",\"reason\":\"x\",\"rule\":\"course-42\",\"user\":\"1\"}")
 			.andExpect(status().isBadRequest());
 	}
 
@@ -439,9 +427,7 @@ class AwardPipelineTests {
 			.andExpect(status().isOk())
 			.andExpect(jsonPath("$.uni-a.counts.issued").exists())
 			.andExpect(jsonPath("$.uni-dry.dryRun").value(true));
-		this.mvc.perform(post("/actuator/issuance/uni-a").with(operator())
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"action\":\"explode\"}")).andExpect(status().isBadRequest());
+		act("{\"action\":\"explode\"}").andExpect(status().isBadRequest());
 		this.mvc.perform(get("/actuator/health")).andExpect(status().isOk());
 	}
 
@@ -462,10 +448,14 @@ class AwardPipelineTests {
 		assertThat(metrics).doesNotContain(user + "@uni-a.example", PipelineFixture.API_KEY);
 	}
 
-	private org.springframework.test.web.servlet.ResultActions replay(String rule, String user) throws Exception {
+	private org.springframework.test.web.servlet.ResultActions act(String json) throws Exception {
 		return this.mvc.perform(post("/actuator/issuance/uni-a").with(operator())
 			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"action\":\"replay\",\"rule\":\"" + rule + "\",\"user\":\"" + user + "\"}"));
+			.content(json));
+	}
+
+	private org.springframework.test.web.servlet.ResultActions replay(String rule, String user) throws Exception {
+		return act("{\"action\":\"replay\",\"rule\":\"" + rule + "\",\"user\":\"" + user + "\"}");
 	}
 
 	private static org.springframework.test.web.servlet.request.RequestPostProcessor operator() {
