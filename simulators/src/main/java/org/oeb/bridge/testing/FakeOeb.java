@@ -275,6 +275,14 @@ public final class FakeOeb implements AutoCloseable {
 			.size();
 	}
 
+	/** Issue calls received for one badge class (also those that failed). */
+	public int issueCallCount(String badgeClass) {
+		return this.server
+			.findAll(WireMock.postRequestedFor(
+					WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/badgeclasses/" + badgeClass + "/assertions")))
+			.size();
+	}
+
 	/** Issue calls received for one recipient (also those that failed), oldest first. */
 	public List<LoggedRequest> issueCallsFor(String recipient) {
 		return this.server

@@ -10,6 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,6 +73,12 @@ public class CoursePoller {
 	private final String replica = UUID.randomUUID().toString();
 
 	private final Map<String, Map<String, EnrolledLearner>> enrolment = new ConcurrentHashMap<>();
+
+	private final ExecutorService readers = Executors.newCachedThreadPool((task) -> {
+		Thread thread = new Thread(task, "moodle-reader");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	public CoursePoller(MoodleSites sites, AwardEngine engine, AwardLedger ledger, StringRedisTemplate redis,
 			MoodleProperties properties, MeterRegistry meters) {
@@ -143,21 +153,37 @@ public class CoursePoller {
 		Map<String, Map<String, GradeProgress>> grades = gradesNeeded ? this.reader.grades(client, course, "0")
 				: Map.of();
 
+		// the learners are read in parallel, as many at once as the site allows (MoodleClient's own limit)
+		int parallel = Math.max(1, Math.min(this.sites.site(institution).maxConcurrentRequests(), candidates.size()));
+		List<LearnerRead> reads = new ArrayList<>();
+		List<Future<LearnerRead>> pending = new ArrayList<>();
+		for (EnrolledLearner learner : candidates) {
+			pending.add(this.readers.submit(() -> {
+				String id = learner.userId();
+				CourseCompletion completion = openForCompletion.contains(id)
+						? this.reader.courseCompletion(client, course, id) : null;
+				Map<String, ActivityProgress> activities = openForActivities.contains(id)
+						? this.reader.activities(client, course, id) : Map.of();
+				return new LearnerRead(learner, completion, activities);
+			}));
+			if (pending.size() >= parallel) {
+				reads.add(join(pending.remove(0)));
+			}
+		}
+		for (Future<LearnerRead> read : pending) {
+			reads.add(join(read));
+		}
 		List<LearnerProgress> snapshots = new ArrayList<>();
 		Map<String, String> nowSeen = new HashMap<>();
 		int newCompletions = 0;
-		for (EnrolledLearner learner : candidates) {
-			String id = learner.userId();
-			CourseCompletion completion = openForCompletion.contains(id)
-					? this.reader.courseCompletion(client, course, id) : null;
-			Map<String, ActivityProgress> activities = openForActivities.contains(id)
-					? this.reader.activities(client, course, id) : Map.of();
-			boolean complete = completion != null && completion.completed();
+		for (LearnerRead read : reads) {
+			String id = read.learner().userId();
+			boolean complete = read.completion() != null && read.completion().completed();
 			if (complete && !"1".equals(seen.get(id))) {
 				newCompletions++;
 			}
 			nowSeen.put(id, complete ? "1" : "0");
-			snapshots.add(progress(institution, client, course, learner, completion, activities,
+			snapshots.add(progress(institution, client, course, read.learner(), read.completion(), read.activities(),
 					grades.getOrDefault(id, Map.of())));
 		}
 		int decisions = 0;
@@ -236,6 +262,26 @@ public class CoursePoller {
 		return new LearnerProgress(institution, "moodle", course, courseName, MoodleReader.courseUrl(client, course),
 				new LearnerProgress.Learner(learner.userId(), learner.email(), learner.fullName()), completion,
 				activities, grades, Instant.now());
+	}
+
+	private static LearnerRead join(Future<LearnerRead> read) {
+		try {
+			return read.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while reading learners", ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
+	}
+
+	private record LearnerRead(EnrolledLearner learner, CourseCompletion completion,
+			Map<String, ActivityProgress> activities) {
 	}
 
 	private String courseName(String institution, String course) {
