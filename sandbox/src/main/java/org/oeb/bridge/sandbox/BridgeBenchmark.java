@@ -42,7 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
  * 1% new completions;</li>
  * <li>peak heap and RSS of each service.</li>
  * </ol>
- * {@code -Dbenchmark.smoke=true} runs a short version (seconds instead of minutes).
+ * {@code -Dbenchmark.smoke=true} runs a short version (seconds instead of minutes);
+ * {@code -Dbenchmark.only=gateway} only the gateway section; {@code -Dbenchmark.jvm-args.gateway=…}
+ * (also {@code .connector-moodle}) adds JVM options to that service, e.g. a JFR recording.
  */
 public final class BridgeBenchmark {
 
@@ -61,6 +63,8 @@ public final class BridgeBenchmark {
 	private static final int BADGE_SPREAD = 500;
 
 	private final boolean smoke = Boolean.getBoolean("benchmark.smoke");
+
+	private final boolean gatewayOnly = "gateway".equals(System.getProperty("benchmark.only"));
 
 	private final Path root;
 
@@ -122,9 +126,11 @@ public final class BridgeBenchmark {
 		sampler.start();
 
 		gatewayOverhead();
-		pipelineThroughput("0 ms", "7000", BADGE_0MS, Duration.ZERO, this.smoke ? 50 : 10000);
-		pipelineThroughput("200 ms", "7200", BADGE_200MS, Duration.ofMillis(200), this.smoke ? 20 : 3000);
-		pollingCost(pollSizes);
+		if (!this.gatewayOnly) {
+			pipelineThroughput("0 ms", "7000", BADGE_0MS, Duration.ZERO, this.smoke ? 50 : 10000);
+			pipelineThroughput("200 ms", "7200", BADGE_200MS, Duration.ofMillis(200), this.smoke ? 20 : 3000);
+			pollingCost(pollSizes);
+		}
 		Map<String, Object> tokens = new LinkedHashMap<>();
 		tokens.put(INSTITUTION, tokenRequests("bench-client"));
 		tokens.put("direct calls of the benchmark itself", tokenRequests("direct-client"));
@@ -503,7 +509,7 @@ public final class BridgeBenchmark {
 		System.out.println("3. Pipeline (learners complete in Moodle → connector → gateway → fake OEB)");
 		System.out.printf(Locale.ROOT, "%10s | %8s %8s | %14s %10s %8s | %8s | %s%n", "OEB", "learners", "issued",
 				"observations/s", "awards/s", "steady", "seconds", "issue calls per achievement");
-		for (Map<String, Object> row : (List<Map<String, Object>>) this.results.get("pipeline")) {
+		for (Map<String, Object> row : (List<Map<String, Object>>) this.results.getOrDefault("pipeline", List.of())) {
 			System.out.printf(Locale.ROOT, "%10s | %8s %8s | %14s %10s %8s | %8s | %s%n", row.get("oebLatency"),
 					row.get("learners"), row.get("issued"), row.get("observationsPerSecond"),
 					row.get("awardsPerSecond"), row.get("awardsPerSecondSteady"),
@@ -513,7 +519,7 @@ public final class BridgeBenchmark {
 		System.out.println("4. Moodle calls per poll cycle (course-completion rule, 1% new completions)");
 		System.out.printf(Locale.ROOT, "%9s | %11s | %12s | %12s | %s%n", "learners", "new", "first cycle",
 				"next cycle", "formula 1 + a");
-		for (Map<String, Object> row : (List<Map<String, Object>>) this.results.get("moodlePolling")) {
+		for (Map<String, Object> row : (List<Map<String, Object>>) this.results.getOrDefault("moodlePolling", List.of())) {
 			System.out.printf(Locale.ROOT, "%9s | %11s | %12s | %12s | %s%n", row.get("learners"),
 					row.get("newCompletions"), row.get("firstCycleCalls"), row.get("cycleCallsWithNewCompletions"),
 					row.get("formula"));

@@ -46,7 +46,13 @@ record Service(String name, int port, int managementPort, Process process) {
 	}
 
 	static Service start(String name, Path jar, List<String> arguments, Path logs) throws IOException {
-		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar.toString()));
+		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m"));
+		// e.g. -Dbenchmark.jvm-args.gateway=-XX:StartFlightRecording=filename=gateway.jfr,settings=profile
+		String extra = System.getProperty("benchmark.jvm-args." + name, "").trim();
+		if (!extra.isEmpty()) {
+			command.addAll(List.of(extra.split("\\s+")));
+		}
+		command.addAll(List.of("-jar", jar.toString()));
 		command.addAll(arguments);
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 		Map<String, String> environment = builder.environment();
