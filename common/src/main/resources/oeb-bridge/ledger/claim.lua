@@ -7,18 +7,23 @@
 -- Returns {verified, job count, then per job: entry, fence, posted (1 when this claim counts as
 -- the POST attempt), field count, field, value, ...}
 local group, consumer, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
-if redis.call('EXISTS', KEYS[2]) == 0 then
+local hadLedger = redis.call('EXISTS', KEYS[2]) == 1
+if not hadLedger then
   redis.call('SET', KEYS[2], ARGV[4])
 end
-local verified = redis.call('GET', KEYS[3]) == redis.call('GET', KEYS[2])
 if redis.call('EXISTS', KEYS[4]) == 1 then
-  return { verified and 1 or 0, 0 }
+  return { 0, 0 }
 end
 
 local function ensureGroup(reply)
   if type(reply) == 'table' and reply.err then
     if string.find(reply.err, 'NOGROUP', 1, true) then
       redis.call('XGROUP', 'CREATE', KEYS[1], group, '0', 'MKSTREAM')
+      if hadLedger then
+        -- the stream vanished under a live ledger (evicted, failover): the jobs it held are gone, so
+        -- the ledger is incomplete until a sweep has re-queued its pending awards
+        redis.call('DEL', KEYS[3])
+      end
       return false
     end
     error(reply.err)
@@ -50,6 +55,7 @@ local function drop(id)
   redis.call('XDEL', KEYS[1], id)
 end
 
+local verified = redis.call('GET', KEYS[3]) == redis.call('GET', KEYS[2])
 local jobs = {}
 local count = 0
 for _, entry in ipairs(entries) do

@@ -42,6 +42,8 @@ public class AwardLedger {
 
 	private static final RedisScript<String> EPOCH = LedgerScripts.load("epoch", String.class);
 
+	private static final RedisScript<String> OPEN = LedgerScripts.load("open", String.class);
+
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final Set<String> MAY_CHANGE = Set.of(AwardState.PENDING_IDENTITY.value(),
@@ -83,14 +85,19 @@ public class AwardLedger {
 		}
 		AwardKeys keys = keys(institution);
 		List<String> states = states(keys, decisions);
+		// while the ledger is incomplete, pending awards go to the script too: their jobs may be lost
+		boolean incomplete = !verified(institution);
 		List<DecideResult> results = new ArrayList<>(Collections.nCopies(decisions.size(), null));
 		List<Integer> toRecord = new ArrayList<>();
-		List<String> scriptKeys = new ArrayList<>(List.of(keys.counts(), keys.issuance(), keys.epoch(), keys.swept()));
+		List<String> scriptKeys = new ArrayList<>(
+				List.of(keys.counts(), keys.issuance(), keys.epoch(), keys.swept(), keys.retries()));
 		List<String> args = new ArrayList<>(List.of(Long.toString(System.currentTimeMillis())));
 		for (int i = 0; i < decisions.size(); i++) {
 			Decision decision = decisions.get(i);
 			String current = states.get(i);
-			if (current != null && (current.equals(decision.state().value()) || !MAY_CHANGE.contains(current))) {
+			boolean requeueCandidate = incomplete && AwardState.PENDING.value().equals(current);
+			if (current != null && !requeueCandidate
+					&& (current.equals(decision.state().value()) || !MAY_CHANGE.contains(current))) {
 				results.set(i, new DecideResult(DecideResult.Kind.EXISTS, AwardState.of(current)));
 				continue;
 			}
@@ -142,6 +149,17 @@ public class AwardLedger {
 	public Optional<Duration> pausedFor(String institution) {
 		Long millis = this.redis.getExpire(keys(institution).paused(), java.util.concurrent.TimeUnit.MILLISECONDS);
 		return (millis != null && millis > 0) ? Optional.of(Duration.ofMillis(millis)) : Optional.empty();
+	}
+
+	/**
+	 * Makes sure the institution's issuance stream and consumer group exist; a group missing
+	 * under a live ledger marks the ledger incomplete, so that the next full sweep re-queues
+	 * the pending awards whose jobs were lost. Returns {@code exists}, {@code created} or
+	 * {@code recreated}.
+	 */
+	public String openStream(String institution) {
+		AwardKeys keys = keys(institution);
+		return this.redis.execute(OPEN, List.of(keys.issuance(), keys.epoch(), keys.swept()), AwardKeys.GROUP);
 	}
 
 	/** Lifts a pause and makes the parked jobs due now. */

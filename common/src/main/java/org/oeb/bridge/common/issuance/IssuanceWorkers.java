@@ -124,6 +124,18 @@ public class IssuanceWorkers implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		for (String institution : this.awards.institutions().keySet()) {
+			try {
+				if ("recreated".equals(this.ledger.openStream(institution))) {
+					logger.warn("The issuance stream of institution '{}' was lost; awards are looked up before they are "
+							+ "issued until the next full sweep has re-queued them", institution);
+				}
+			}
+			catch (RuntimeException ex) {
+				// the reader retries through its claim script, which recreates the group as well
+				this.unreadable.put(institution, describe(ex));
+			}
+		}
 		this.calls = Executors.newCachedThreadPool((task) -> {
 			Thread thread = new Thread(task, "issuer-call-" + this.callThreads.incrementAndGet());
 			thread.setDaemon(true);

@@ -60,6 +60,7 @@ class IssuingFaultTests {
 		oeb.reset();
 		PipelineFixture.prepare(oeb);
 		this.ledger = new AwardLedger(redis, this.prefix);
+		this.ledger.openStream("uni-a");
 		this.ledger.sweepFinished("uni-a", this.ledger.epoch("uni-a"));
 	}
 
@@ -230,6 +231,8 @@ class IssuingFaultTests {
 				Instant.now().minus(Duration.ofDays(30)), false, null);
 		flushBridgeKeys();
 		assertThat(this.ledger.verified("uni-a")).isFalse();
+		// a running replica recreates the group at once
+		this.ledger.openStream("uni-a");
 		String epoch = this.ledger.epoch("uni-a");
 		// the sweep re-decides both while issuing is held back, and finishes before either is claimed
 		redis.opsForValue().set(this.ledger.keys("uni-a").paused(), "held back by the test");
@@ -254,6 +257,30 @@ class IssuingFaultTests {
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(award(later)).containsEntry("state",
 				"issued"));
 		assertThat(award(later)).containsEntry("issuedBy", "issue").doesNotContainKey("unverified");
+	}
+
+	@Test
+	void anEvictedStreamLosesNoJobTheNextSweepRequeuesThePendingAward() {
+		String paused = this.ledger.keys("uni-a").paused();
+		redis.opsForValue().set(paused, "held back by the test");
+		AwardEngine engine = engine(Map.of()).getBean(AwardEngine.class);
+		String user = users(1).get(0);
+		engine.observe(completed(user));
+		assertThat(award(user)).containsEntry("state", "pending");
+
+		redis.delete(this.ledger.keys("uni-a").issuance());
+		redis.delete(paused);
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.ledger.verified("uni-a"));
+		assertThat(award(user)).containsEntry("state", "pending");
+
+		String epoch = engine.sweepStarted("uni-a");
+		engine.reconcile("uni-a", List.of(completed(user)));
+		engine.sweepFinished("uni-a", epoch);
+
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(award(user)).containsEntry("state",
+				"issued"));
+		assertThat(oeb.issueCallsFor(email(user))).hasSize(1);
+		assertThat(this.ledger.verified("uni-a")).isTrue();
 	}
 
 	@Test
