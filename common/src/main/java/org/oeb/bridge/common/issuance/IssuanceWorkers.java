@@ -17,6 +17,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -239,17 +240,16 @@ public class IssuanceWorkers implements SmartLifecycle {
 		Semaphore free = this.slots.get(institution);
 		while (this.claiming) {
 			try {
-				int available = free.availablePermits();
-				if (available == 0) {
+				if (free.availablePermits() == 0) {
 					if (free.tryAcquire(IDLE_PAUSE.toMillis(), TimeUnit.MILLISECONDS)) {
 						free.release();
 					}
 					continue;
 				}
-				List<ClaimedJob> jobs = this.stream.claimNew(institution, this.consumer, available);
+				int started = claimAndStart(institution,
+						(count) -> this.stream.claimNew(institution, this.consumer, count));
 				this.unreadable.remove(institution);
-				start(jobs, free);
-				if (jobs.isEmpty()) {
+				if (started == 0) {
 					Thread.sleep(IDLE_PAUSE.toMillis());
 				}
 			}
@@ -277,18 +277,16 @@ public class IssuanceWorkers implements SmartLifecycle {
 				}
 				try {
 					this.ledger.requeueDue(institution, 500);
-					Semaphore free = this.slots.get(institution);
-					int available = free.availablePermits();
-					if (available > 0) {
-						List<ClaimedJob> taken = this.stream.takeOver(institution, this.consumer, available,
+					claimAndStart(institution, (count) -> {
+						List<ClaimedJob> taken = this.stream.takeOver(institution, this.consumer, count,
 								this.properties.takeoverAfter());
 						taken.forEach((job) -> {
 							logger.info("Took over the issuance job of rule '{}' for user {} of institution '{}' from "
 									+ "a silent worker", job.ruleId(), job.userId(), institution);
 							this.meters.counter("bridge.awards.taken_over", "institution", institution).increment();
 						});
-						start(taken, free);
-					}
+						return taken;
+					});
 				}
 				catch (RuntimeException ex) {
 					this.unreadable.put(institution, describe(ex));
@@ -324,31 +322,49 @@ public class IssuanceWorkers implements SmartLifecycle {
 		}
 	}
 
-	private void start(List<ClaimedJob> jobs, Semaphore free) {
-		for (ClaimedJob job : jobs) {
-			free.acquireUninterruptibly();
-			this.inFlight.get(job.institution()).put(job.entry(), job);
-			try {
-				this.calls.execute(() -> {
-					try {
-						process(job);
-					}
-					catch (RuntimeException ex) {
-						logger.warn("Issuing award of rule '{}' for user {} of institution '{}' failed: {}; the job is "
-								+ "taken over after takeover-after", job.ruleId(), job.userId(), job.institution(),
-								ex.toString());
-					}
-					finally {
-						this.inFlight.get(job.institution()).remove(job.entry());
-						free.release();
-					}
-				});
+	/**
+	 * Claims as many jobs as the institution has free call slots and starts each on its own
+	 * thread. The reader and the maintenance thread claim under one lock per institution, so
+	 * the slots they count are the slots they get, and no claimed job waits for one.
+	 */
+	private int claimAndStart(String institution, IntFunction<List<ClaimedJob>> claim) {
+		Semaphore free = this.slots.get(institution);
+		synchronized (free) {
+			int available = free.availablePermits();
+			if (available == 0) {
+				return 0;
 			}
-			catch (RejectedExecutionException stopping) {
-				this.inFlight.get(job.institution()).remove(job.entry());
-				free.release();
-				this.stream.record(job, this.consumer, new Verdict.Release(), this.clock.instant());
+			List<ClaimedJob> jobs = claim.apply(available);
+			for (ClaimedJob job : jobs) {
+				free.acquireUninterruptibly();
+				this.inFlight.get(institution).put(job.entry(), job);
+				start(job, free);
 			}
+			return jobs.size();
+		}
+	}
+
+	private void start(ClaimedJob job, Semaphore free) {
+		try {
+			this.calls.execute(() -> {
+				try {
+					process(job);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Issuing award of rule '{}' for user {} of institution '{}' failed: {}; the job is "
+							+ "taken over after takeover-after", job.ruleId(), job.userId(), job.institution(),
+							ex.toString());
+				}
+				finally {
+					this.inFlight.get(job.institution()).remove(job.entry());
+					free.release();
+				}
+			});
+		}
+		catch (RejectedExecutionException stopping) {
+			this.inFlight.get(job.institution()).remove(job.entry());
+			free.release();
+			this.stream.record(job, this.consumer, new Verdict.Release(), this.clock.instant());
 		}
 	}
 
