@@ -3,16 +3,17 @@
 -- and a lease the worker's heartbeat renews. Jobs of settled awards are acknowledged here.
 -- KEYS[1] issuance stream, KEYS[2] epoch, KEYS[3] swept epoch, KEYS[4] paused (nothing is claimed while it exists)
 -- ARGV[1] group, ARGV[2] consumer, ARGV[3] count, ARGV[4] now (ms), ARGV[5] lease (ms),
--- ARGV[6] award key prefix, ARGV[7] mode, ARGV[8] idle time (ms) after which a job is taken over
--- Returns {verified, job count, then per job: entry, fence, posted (1 when this claim counts as
--- the POST attempt), field count, field, value, ...}
+-- ARGV[6] award key prefix, ARGV[7] mode, ARGV[8] idle time (ms) after which a job is taken over,
+-- ARGV[9] where the takeover scan goes on ('0-0' from the start)
+-- Returns {verified, job count, next takeover cursor, then per job: entry, fence, posted (1 when
+-- this claim counts as the POST attempt), field count, field, value, ...}
 local group, consumer, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
 local hadLedger = redis.call('EXISTS', KEYS[2]) == 1
 if not hadLedger then
   redis.call('SET', KEYS[2], ARGV[4])
 end
 if redis.call('EXISTS', KEYS[4]) == 1 then
-  return { 0, 0 }
+  return { 0, 0, '0-0' }
 end
 
 local function ensureGroup(reply)
@@ -21,8 +22,9 @@ local function ensureGroup(reply)
       redis.call('XGROUP', 'CREATE', KEYS[1], group, '0', 'MKSTREAM')
       if hadLedger then
         -- the stream vanished under a live ledger (evicted, failover): the jobs it held are gone, so
-        -- the ledger is incomplete until a sweep has re-queued its pending awards
-        redis.call('DEL', KEYS[3])
+        -- the ledger starts a new epoch, incomplete until a sweep in it has re-queued its pending
+        -- awards (a sweep already running finishes in the old epoch and does not count)
+        redis.call('SET', KEYS[2], ARGV[4] .. '-' .. redis.call('INCR', KEYS[2] .. ':losses'))
       end
       return false
     end
@@ -32,6 +34,7 @@ local function ensureGroup(reply)
 end
 
 local entries = {}
+local cursor = '0-0'
 if ARGV[7] == 'new' then
   local read = redis.pcall('XREADGROUP', 'GROUP', group, consumer, 'COUNT', ARGV[3], 'STREAMS', KEYS[1], '>')
   if not ensureGroup(read) then
@@ -41,8 +44,9 @@ if ARGV[7] == 'new' then
     entries = read[1][2]
   end
 else
-  local claimed = redis.pcall('XAUTOCLAIM', KEYS[1], group, consumer, ARGV[8], '0-0', 'COUNT', ARGV[3])
+  local claimed = redis.pcall('XAUTOCLAIM', KEYS[1], group, consumer, ARGV[8], ARGV[9], 'COUNT', ARGV[3])
   if ensureGroup(claimed) then
+    cursor = claimed[1]
     entries = claimed[2]
     for _, gone in ipairs(claimed[3] or {}) do
       redis.call('XACK', KEYS[1], group, gone)
@@ -68,7 +72,7 @@ for _, entry in ipairs(entries) do
   local held = redis.call('HMGET', award, 'state', 'owner', 'leaseUntil', 'entry', 'attempts', 'unverified')
   if held[1] ~= 'pending' then
     drop(id)
-  elseif held[2] and held[2] ~= consumer and tonumber(held[3] or '0') > now then
+  elseif held[2] and tonumber(held[3] or '0') > now then
     if held[4] == id then
       -- its owner is alive and still working on it: give the entry back
       redis.call('XCLAIM', KEYS[1], group, held[2], 0, id, 'JUSTID')
@@ -95,7 +99,7 @@ for _, entry in ipairs(entries) do
     count = count + 1
   end
 end
-local reply = { verified and 1 or 0, count }
+local reply = { verified and 1 or 0, count, cursor }
 for _, value in ipairs(jobs) do
   reply[#reply + 1] = value
 end

@@ -21,9 +21,13 @@ for i = 6, #KEYS do
     if current == 'dead' then
       -- a replay re-decides from the newest observation
       redis.call('HSET', award, 'latest', json)
-    elseif current == 'pending' and unverified and not redis.call('HGET', award, 'owner')
-        and not redis.call('ZSCORE', KEYS[5], award) then
-      redis.call('XADD', KEYS[2], '*', 'rule', decision.rule, 'user', decision.user)
+    elseif current == 'pending' and unverified and not redis.call('ZSCORE', KEYS[5], award) then
+      local held = redis.call('HMGET', award, 'owner', 'leaseUntil')
+      if not held[1] or tonumber(held[2] or '0') <= tonumber(ARGV[1]) then
+        -- its job may have gone with the stream; a look-up precedes any POST of it
+        redis.call('HSET', award, 'unverified', '1')
+        redis.call('XADD', KEYS[2], '*', 'rule', decision.rule, 'user', decision.user)
+      end
     end
     results[#results + 1] = 'exists:' .. current
   else

@@ -6,8 +6,8 @@ end
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 for _, award in ipairs(due) do
   redis.call('ZREM', KEYS[1], award)
-  local fields = redis.call('HMGET', award, 'state', 'rule', 'user', 'owner')
-  if fields[1] == 'pending' and not fields[4] then
+  local fields = redis.call('HMGET', award, 'state', 'rule', 'user', 'owner', 'leaseUntil')
+  if fields[1] == 'pending' and (not fields[4] or tonumber(fields[5] or '0') <= tonumber(ARGV[1])) then
     redis.call('XADD', KEYS[2], '*', 'rule', fields[2], 'user', fields[3])
   end
 end

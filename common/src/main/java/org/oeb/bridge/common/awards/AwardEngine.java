@@ -162,6 +162,19 @@ public class AwardEngine {
 		}
 	}
 
+	/** One course of a full sweep that started with {@code epoch} was swept (by this or another replica). */
+	public void courseSwept(String institution, String course, String epoch) {
+		this.ledger.courseSwept(institution, course, epoch);
+	}
+
+	/**
+	 * Finishes the sweep of {@code epoch} if every one of {@code courses} was swept in it, by
+	 * any replica; returns whether the ledger is complete now.
+	 */
+	public boolean sweepFinished(String institution, String epoch, java.util.Collection<String> courses) {
+		return this.ledger.sweepFinished(institution, epoch, courses);
+	}
+
 	/** The institution's rules, for connectors deciding what to read from their LMS. */
 	public List<Rule> rules(String institution) {
 		InstitutionRules rules = this.institutions.get(institution);

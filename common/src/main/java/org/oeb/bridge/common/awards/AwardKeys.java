@@ -57,6 +57,11 @@ public record AwardKeys(String prefix, String institution) {
 		return base() + "swept";
 	}
 
+	/** Per course, the epoch in which it was last swept. */
+	public String sweptCourses() {
+		return base() + "swept-courses";
+	}
+
 	public String progress(String userId) {
 		return base() + "progress:" + userId;
 	}

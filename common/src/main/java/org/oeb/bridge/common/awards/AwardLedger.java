@@ -159,7 +159,8 @@ public class AwardLedger {
 	 */
 	public String openStream(String institution) {
 		AwardKeys keys = keys(institution);
-		return this.redis.execute(OPEN, List.of(keys.issuance(), keys.epoch(), keys.swept()), AwardKeys.GROUP);
+		return this.redis.execute(OPEN, List.of(keys.issuance(), keys.epoch(), keys.swept()), AwardKeys.GROUP,
+				Long.toString(System.currentTimeMillis()));
 	}
 
 	/** Lifts a pause and makes the parked jobs due now. */
@@ -197,6 +198,23 @@ public class AwardLedger {
 				Long.toString(System.currentTimeMillis())));
 	}
 
+	/** Records that {@code course} was swept in {@code epoch} (by any replica). */
+	public void courseSwept(String institution, String course, String epoch) {
+		this.redis.opsForHash().put(keys(institution).sweptCourses(), course, epoch);
+	}
+
+	/**
+	 * Finishes the sweep of {@code epoch} once every one of {@code courses} was swept in it,
+	 * whichever replica swept it. Returns whether the ledger is complete now.
+	 */
+	public boolean sweepFinished(String institution, String epoch, java.util.Collection<String> courses) {
+		List<Object> marks = this.redis.opsForHash().multiGet(keys(institution).sweptCourses(), List.copyOf(courses));
+		if (marks.stream().anyMatch((mark) -> !epoch.equals(mark))) {
+			return false;
+		}
+		return sweepFinished(institution, epoch);
+	}
+
 	/** Whether a full sweep has finished since the ledger last started empty. */
 	public boolean verified(String institution) {
 		AwardKeys keys = keys(institution);
@@ -206,8 +224,9 @@ public class AwardLedger {
 
 	/**
 	 * The users for whom at least one of the rules has not settled yet: no decision, one
-	 * parked for a missing e-mail or by dry-run, or a dead one (whose replay uses the newest
-	 * observation). Pollers skip the others.
+	 * parked for a missing e-mail or by dry-run, a dead one (whose replay uses the newest
+	 * observation), or, while the ledger is incomplete, a pending one (whose job may be lost).
+	 * Pollers skip the others.
 	 */
 	public java.util.Set<String> usersStillOpen(String institution, java.util.Collection<String> ruleIds,
 			java.util.Collection<String> userIds) {
@@ -225,11 +244,14 @@ public class AwardLedger {
 			}
 			return null;
 		});
+		// while the ledger is incomplete a pending award may have lost its job: sweeps must see it
+		boolean incomplete = !verified(institution);
 		java.util.Set<String> open = new java.util.LinkedHashSet<>();
 		for (int u = 0; u < users.size(); u++) {
 			for (int r = 0; r < rules.size(); r++) {
 				Object state = states.get(u * rules.size() + r);
-				if (state == null || MAY_CHANGE.contains(state.toString())) {
+				if (state == null || MAY_CHANGE.contains(state.toString())
+						|| (incomplete && AwardState.PENDING.value().equals(state.toString()))) {
 					open.add(users.get(u));
 					break;
 				}

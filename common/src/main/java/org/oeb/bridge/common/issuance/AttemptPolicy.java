@@ -30,16 +30,33 @@ final class AttemptPolicy {
 	 * {@code settle-time} after it was sent; until then the job waits instead of looking.
 	 */
 	Verdict beforeLookUp(ClaimedJob job, Instant now) {
-		Instant postedAt = job.postedAt();
-		if (postedAt == null) {
+		Instant mayStillRun = lastPostThatMayStillRun(job);
+		if (mayStillRun == null) {
 			return null;
 		}
-		Instant settled = postedAt.plus(this.properties.settleTime());
+		Instant settled = mayStillRun.plus(this.properties.settleTime());
 		if (now.isBefore(settled)) {
 			return new Verdict.RetryAt(settled, "waiting until OEB has surely finished the issue call sent at "
-					+ postedAt + " before looking the award up", false);
+					+ mayStillRun + " before looking the award up", false);
 		}
 		return null;
+	}
+
+	/**
+	 * The newest POST whose fate is unknown or ambiguous: the last one unless it was answered
+	 * "not processed", and any earlier one that ended ambiguously.
+	 */
+	private static Instant lastPostThatMayStillRun(ClaimedJob job) {
+		long last = job.number("postedAt");
+		long unsent = job.number("unsentPostAt");
+		long ambiguous = job.number("ambiguousPostAt");
+		long newest = Math.max((last > 0 && last != unsent) ? last : 0, ambiguous);
+		return (newest > 0) ? Instant.ofEpochMilli(newest) : null;
+	}
+
+	/** The attempt broke on our side (a bug, bad data): retried like an ambiguous failure, then dead-lettered. */
+	Verdict afterCrash(ClaimedJob job, RuntimeException failure, Instant now) {
+		return retry(job, "the attempt failed in the connector: " + failure, null, job.postedAt(), now);
 	}
 
 	Verdict afterLookUp(ClaimedJob job, Outcome found, Instant now) {
@@ -71,11 +88,11 @@ final class AttemptPolicy {
 		if (found instanceof Outcome.Issued issued) {
 			return new Verdict.Issued(issued.assertionId(), "existing award", false);
 		}
-		if (found instanceof Outcome.Transient) {
-			return failure(job, found, now, null, "look-up after a duplicate refusal failed: ");
+		if (found instanceof Outcome.NotFound || found instanceof Outcome.FoundRevoked) {
+			return new Verdict.DeadLetter("OEB reports an existing award of this badge to the learner that the "
+					+ "look-up does not find");
 		}
-		return new Verdict.DeadLetter("OEB reports an existing award of this badge to the learner that the look-up "
-				+ "does not find");
+		return failure(job, found, now, null, "look-up after a duplicate refusal failed: ");
 	}
 
 	private Verdict failure(ClaimedJob job, Outcome outcome, Instant now, Instant postedAt, String prefix) {

@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param settleTime how long OEB may still be working on an issue call after it was sent;
  * after a timeout, a reset connection, 500, 502 or 504, the award is looked up no earlier
  * than this long after the call was sent, so a call OEB completes late is found, not sent
- * twice; must exceed {@code request-timeout}
+ * twice; must exceed {@code request-timeout} + {@code connect-timeout}
  * @param clockSkew how far OEB's clock may be behind ours; a look-up counts an assertion
  * issued no earlier than the decision minus this
  * @param maintenanceInterval how often due retries are re-queued and silent workers' jobs
@@ -59,11 +59,12 @@ public record IssuanceProperties(@NotNull URI gatewayUrl, @DefaultValue("16") @M
 			throw new IllegalArgumentException("bridge.issuance.takeover-after (" + takeoverAfter
 					+ ") must be at least 500ms: workers renew their claims every fifth of it");
 		}
-		if (settleTime != null && requestTimeout != null && settleTime.compareTo(requestTimeout) <= 0) {
+		if (settleTime != null && requestTimeout != null && connectTimeout != null
+				&& settleTime.compareTo(requestTimeout.plus(connectTimeout)) <= 0) {
 			throw new IllegalArgumentException("bridge.issuance.settle-time (" + settleTime
-					+ ") must be longer than bridge.issuance.request-timeout (" + requestTimeout
-					+ "): OEB may still be working on a call the connector stopped waiting for, and a look-up "
-					+ "before it finishes would send the award twice");
+					+ ") must be longer than bridge.issuance.request-timeout + connect-timeout ("
+					+ requestTimeout.plus(connectTimeout) + "): OEB may still be working on a call the connector "
+					+ "stopped waiting for, and a look-up before it finishes would send the award twice");
 		}
 	}
 

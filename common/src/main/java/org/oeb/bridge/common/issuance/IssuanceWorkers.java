@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.Timer;
 import org.oeb.bridge.common.awards.AwardLedger;
 import org.oeb.bridge.common.awards.AwardsProperties;
 import org.oeb.bridge.common.issuance.OebIssuer.Match;
+import org.oeb.bridge.common.issuance.JobStream.PostFate;
 import org.oeb.bridge.common.issuance.OebIssuer.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -238,6 +239,7 @@ public class IssuanceWorkers implements SmartLifecycle {
 
 	private void readLoop(String institution) {
 		Semaphore free = this.slots.get(institution);
+		long lastTakeover = System.nanoTime();
 		while (this.claiming) {
 			try {
 				if (free.availablePermits() == 0) {
@@ -246,7 +248,14 @@ public class IssuanceWorkers implements SmartLifecycle {
 					}
 					continue;
 				}
-				int started = claimAndStart(institution,
+				int started = 0;
+				long now = System.nanoTime();
+				if (now - lastTakeover >= this.properties.maintenanceInterval().toNanos()) {
+					// silent workers' jobs first, so a steady backlog of new jobs cannot starve them
+					lastTakeover = now;
+					started += claimAndStart(institution, (count) -> takeOver(institution, count));
+				}
+				started += claimAndStart(institution,
 						(count) -> this.stream.claimNew(institution, this.consumer, count));
 				this.unreadable.remove(institution);
 				if (started == 0) {
@@ -268,7 +277,7 @@ public class IssuanceWorkers implements SmartLifecycle {
 		}
 	}
 
-	/** Requeues due retries and takes over the jobs of silent workers, one institution at a time. */
+	/** Requeues due retries, one institution at a time; one institution's failure stops no other. */
 	private void maintenanceLoop() {
 		while (this.claiming) {
 			for (String institution : this.awards.institutions().keySet()) {
@@ -277,16 +286,6 @@ public class IssuanceWorkers implements SmartLifecycle {
 				}
 				try {
 					this.ledger.requeueDue(institution, 500);
-					claimAndStart(institution, (count) -> {
-						List<ClaimedJob> taken = this.stream.takeOver(institution, this.consumer, count,
-								this.properties.takeoverAfter());
-						taken.forEach((job) -> {
-							logger.info("Took over the issuance job of rule '{}' for user {} of institution '{}' from "
-									+ "a silent worker", job.ruleId(), job.userId(), institution);
-							this.meters.counter("bridge.awards.taken_over", "institution", institution).increment();
-						});
-						return taken;
-					});
 				}
 				catch (RuntimeException ex) {
 					this.unreadable.put(institution, describe(ex));
@@ -322,6 +321,17 @@ public class IssuanceWorkers implements SmartLifecycle {
 		}
 	}
 
+	private List<ClaimedJob> takeOver(String institution, int count) {
+		List<ClaimedJob> taken = this.stream.takeOver(institution, this.consumer, count,
+				this.properties.takeoverAfter());
+		taken.forEach((job) -> {
+			logger.info("Took over the issuance job of rule '{}' for user {} of institution '{}' from a silent worker",
+					job.ruleId(), job.userId(), institution);
+			this.meters.counter("bridge.awards.taken_over", "institution", institution).increment();
+		});
+		return taken;
+	}
+
 	/**
 	 * Claims as many jobs as the institution has free call slots and starts each on its own
 	 * thread. The reader and the maintenance thread claim under one lock per institution, so
@@ -351,29 +361,55 @@ public class IssuanceWorkers implements SmartLifecycle {
 					process(job);
 				}
 				catch (RuntimeException ex) {
-					logger.warn("Issuing award of rule '{}' for user {} of institution '{}' failed: {}; the job is "
-							+ "taken over after takeover-after", job.ruleId(), job.userId(), job.institution(),
-							ex.toString());
+					crashed(job, ex);
 				}
 				finally {
-					this.inFlight.get(job.institution()).remove(job.entry());
+					this.inFlight.get(job.institution()).remove(job.entry(), job);
 					free.release();
 				}
 			});
 		}
 		catch (RejectedExecutionException stopping) {
-			this.inFlight.get(job.institution()).remove(job.entry());
+			this.inFlight.get(job.institution()).remove(job.entry(), job);
 			free.release();
-			this.stream.record(job, this.consumer, new Verdict.Release(), this.clock.instant());
+			try {
+				// a claim that counted as the POST attempt sent nothing; an earlier POST keeps its wait
+				this.stream.record(job, this.consumer, new Verdict.Release(), job.posted() ? PostFate.UNSENT
+						: PostFate.NONE, this.clock.instant());
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Handing back the issuance job of rule '{}' for user {} failed ({}); it is taken over after "
+						+ "takeover-after", job.ruleId(), job.userId(), ex.toString());
+			}
+		}
+	}
+
+	/** A bug or bad data broke the attempt: a fenced retry, so that give-up-after ends a poison job. */
+	private void crashed(ClaimedJob job, RuntimeException failure) {
+		logger.warn("Issuing award of rule '{}' for user {} of institution '{}' failed in the connector: {}",
+				job.ruleId(), job.userId(), job.institution(), failure.toString());
+		try {
+			Verdict verdict = this.policy.afterCrash(job, failure, this.clock.instant());
+			if (this.stream.record(job, this.consumer, verdict, PostFate.AMBIGUOUS, this.clock.instant())) {
+				report(job, verdict);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Recording that failure failed too ({}); the job is taken over after takeover-after",
+					ex.toString());
 		}
 	}
 
 	/** One attempt of one claimed job. */
 	void process(ClaimedJob job) {
 		String apiKey = this.awards.institutions().get(job.institution()).gatewayApiKey();
+		Attempt attempt = new Attempt();
 		Verdict verdict;
 		if (job.posted()) {
-			verdict = post(job, apiKey);
+			verdict = staleClaim(job) ? null : post(job, apiKey, attempt);
+			if (verdict == null) {
+				return;
+			}
 		}
 		else {
 			verdict = this.policy.beforeLookUp(job, this.clock.instant());
@@ -382,30 +418,69 @@ public class IssuanceWorkers implements SmartLifecycle {
 						job.field("email"), lookUpMatch(job));
 				verdict = this.policy.afterLookUp(job, found, this.clock.instant());
 				if (verdict instanceof Verdict.PostNow) {
-					if (!this.stream.beforePost(job, this.consumer)) {
+					if (!this.claiming) {
+						verdict = new Verdict.Release();
+					}
+					else if (!this.stream.beforePost(job, this.consumer)) {
 						lost(job);
 						return;
 					}
-					verdict = post(job, apiKey);
+					else {
+						verdict = post(job, apiKey, attempt);
+					}
 				}
 			}
 		}
 		if (verdict instanceof Verdict.LookUpExisting) {
-			Outcome found = this.issuer.lookUp(job.institution(), apiKey, job.field("badgeClass"), job.field("email"),
-					Match.activeAward(this.clock.instant()));
-			verdict = this.policy.afterExistingLookUp(job, found, this.clock.instant());
+			if (this.claiming) {
+				Outcome found = this.issuer.lookUp(job.institution(), apiKey, job.field("badgeClass"),
+						job.field("email"), Match.activeAward(this.clock.instant()));
+				verdict = this.policy.afterExistingLookUp(job, found, this.clock.instant());
+			}
+			else {
+				// stopping: the duplicate refusal stored nothing; the next replica looks it up
+				verdict = new Verdict.RetryAt(this.clock.instant(), "stopping before the look-up of the existing award",
+						false);
+			}
 		}
-		if (!this.stream.record(job, this.consumer, verdict, this.clock.instant())) {
+		if (!this.stream.record(job, this.consumer, verdict, attempt.fate, this.clock.instant())) {
 			lost(job);
 			return;
 		}
 		report(job, verdict);
 	}
 
-	private Verdict post(ClaimedJob job, String apiKey) {
+	/**
+	 * A claim that counted as the POST attempt but waited (a long pause of this JVM) is
+	 * renewed through the fenced POST step before anything is sent, so the settle wait of a
+	 * worker that took it over meanwhile starts from the real send.
+	 */
+	private boolean staleClaim(ClaimedJob job) {
+		Instant claimedAt = job.postedAt();
+		Duration waited = (claimedAt != null) ? Duration.between(claimedAt, this.clock.instant()) : Duration.ZERO;
+		if (waited.compareTo(this.properties.takeoverAfter().dividedBy(2)) <= 0) {
+			return false;
+		}
+		if (this.stream.beforePost(job, this.consumer)) {
+			return false;
+		}
+		lost(job);
+		return true;
+	}
+
+	private Verdict post(ClaimedJob job, String apiKey, Attempt attempt) {
 		Instant postedAt = this.clock.instant();
 		Outcome outcome = this.issuer.issue(job.institution(), apiKey, job.award());
+		attempt.fate = (outcome instanceof Outcome.Transient failure && failure.mayHaveReachedOeb())
+				? PostFate.AMBIGUOUS : (outcome instanceof Outcome.Issued) ? PostFate.NONE : PostFate.UNSENT;
 		return this.policy.afterIssue(job, outcome, this.clock.instant(), postedAt);
+	}
+
+	/** What one attempt did, as far as the ledger must remember it. */
+	private static final class Attempt {
+
+		private PostFate fate = PostFate.NONE;
+
 	}
 
 	private Match lookUpMatch(ClaimedJob job) {

@@ -40,6 +40,8 @@ class JobStream {
 
 	private final Duration lease;
 
+	private final Map<String, String> takeoverCursors = new java.util.concurrent.ConcurrentHashMap<>();
+
 	JobStream(StringRedisTemplate redis, AwardLedger ledger, Duration lease) {
 		this.redis = redis;
 		this.ledger = ledger;
@@ -51,23 +53,30 @@ class JobStream {
 		return claim(institution, consumer, count, "new", Duration.ZERO);
 	}
 
-	/** Up to {@code count} jobs whose worker has not renewed its claim for {@code silentFor}. */
+	/**
+	 * Up to {@code count} jobs whose worker has not renewed its claim for {@code silentFor};
+	 * the scan goes on where the previous one of this stream stopped.
+	 */
 	List<ClaimedJob> takeOver(String institution, String consumer, int count, Duration silentFor) {
 		return claim(institution, consumer, count, "takeover", silentFor);
 	}
 
 	private List<ClaimedJob> claim(String institution, String consumer, int count, String mode, Duration idle) {
 		AwardKeys keys = this.ledger.keys(institution);
+		String cursor = this.takeoverCursors.getOrDefault(institution, "0-0");
 		List<?> reply = this.redis.execute(CLAIM, List.of(keys.issuance(), keys.epoch(), keys.swept(), keys.paused()),
 				AwardKeys.GROUP, consumer, Integer.toString(count), Long.toString(System.currentTimeMillis()),
-				Long.toString(this.lease.toMillis()), keys.awardPrefix(), mode, Long.toString(idle.toMillis()));
+				Long.toString(this.lease.toMillis()), keys.awardPrefix(), mode, Long.toString(idle.toMillis()), cursor);
 		List<ClaimedJob> jobs = new ArrayList<>();
-		if (reply == null || reply.size() < 2) {
+		if (reply == null || reply.size() < 3) {
 			return jobs;
 		}
 		boolean verified = number(reply.get(0)) == 1;
 		int jobCount = (int) number(reply.get(1));
-		int at = 2;
+		if ("takeover".equals(mode)) {
+			this.takeoverCursors.put(institution, String.valueOf(reply.get(2)));
+		}
+		int at = 3;
 		for (int i = 0; i < jobCount; i++) {
 			String entry = String.valueOf(reply.get(at));
 			long fence = number(reply.get(at + 1));
@@ -113,11 +122,14 @@ class JobStream {
 				Long.toString(job.fence()), Long.toString(System.currentTimeMillis())));
 	}
 
-	/** Records a verdict and acknowledges the job; false when the worker no longer owns the award. */
-	boolean record(ClaimedJob job, String consumer, Verdict verdict, Instant now) {
+	/**
+	 * Records a verdict and acknowledges the job; false when the worker no longer owns the
+	 * award. {@code fate} says what became of the attempt's POST, for the next look-up's wait.
+	 */
+	boolean record(ClaimedJob job, String consumer, Verdict verdict, PostFate fate, Instant now) {
 		AwardKeys keys = this.ledger.keys(job.institution());
 		List<String> args = new ArrayList<>(List.of("", consumer, Long.toString(job.fence()), AwardKeys.GROUP,
-				Long.toString(now.toEpochMilli()), now.toString()));
+				Long.toString(now.toEpochMilli()), now.toString(), fate.value()));
 		if (verdict instanceof Verdict.Issued issued) {
 			args.set(0, "issued");
 			args.addAll(List.of(issued.assertionId(), issued.how(), issued.revoked() ? "revoked" : "issued"));
@@ -150,6 +162,29 @@ class JobStream {
 
 	private static long number(Object value) {
 		return (value instanceof Number number) ? number.longValue() : Long.parseLong(String.valueOf(value));
+	}
+
+
+	/** What became of an attempt's POST. */
+	enum PostFate {
+
+		/** No POST in this attempt, or it succeeded. */
+		NONE("none"),
+		/** Answered "not processed" (429, 503, 408, 401/403, 402, a 4xx refusal), or never sent. */
+		UNSENT("unsent"),
+		/** OEB may still store it (timeout, reset, 500, 502, 504). */
+		AMBIGUOUS("ambiguous");
+
+		private final String value;
+
+		PostFate(String value) {
+			this.value = value;
+		}
+
+		String value() {
+			return this.value;
+		}
+
 	}
 
 }

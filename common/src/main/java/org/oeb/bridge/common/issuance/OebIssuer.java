@@ -101,11 +101,19 @@ class OebIssuer {
 				revoked = id;
 				continue;
 			}
-			boolean active = !isRevoked && (expires == null || expires.isAfter(match.now()));
-			boolean recentEnough = match.issuedNotBefore() == null
-					|| (issuedOn != null && !issuedOn.isBefore(match.issuedNotBefore()));
-			if (active && recentEnough) {
-				return new Outcome.Issued(id);
+			if (match.issuedNotBefore() == null) {
+				// a duplicate refusal: OEB counts only an active award
+				if (!isRevoked && (expires == null || expires.isAfter(match.now()))) {
+					return new Outcome.Issued(id);
+				}
+				continue;
+			}
+			if (issuedOn != null && !issuedOn.isBefore(match.issuedNotBefore())) {
+				// issued since the decision: ours, even if it was revoked or has expired since
+				if (!isRevoked) {
+					return new Outcome.Issued(id);
+				}
+				revoked = id;
 			}
 		}
 		return (revoked != null) ? new Outcome.FoundRevoked(revoked) : new Outcome.NotFound();

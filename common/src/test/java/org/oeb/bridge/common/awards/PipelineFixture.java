@@ -46,6 +46,7 @@ final class PipelineFixture {
 		properties.put("bridge.issuance.gateway-url", oeb.baseUrl());
 		properties.put("bridge.issuance.max-in-flight", "8");
 		properties.put("bridge.issuance.request-timeout", "3s");
+		properties.put("bridge.issuance.connect-timeout", "500ms");
 		properties.put("bridge.issuance.settle-time", "4s");
 		properties.put("bridge.issuance.takeover-after", "2s");
 		properties.put("bridge.issuance.maintenance-interval", "100ms");

@@ -61,6 +61,38 @@ class AttemptPolicyTests {
 	}
 
 	@Test
+	void lookUpAfterAnAnswerThatProcessedNothingDoesNotWaitButAnEarlierAmbiguousPostStillCounts() {
+		long lastPost = NOW.minusSeconds(10).toEpochMilli();
+		ClaimedJob answeredUnsent = job(Map.of("postedAt", Long.toString(lastPost), "unsentPostAt",
+				Long.toString(lastPost)));
+		long earlier = NOW.minusSeconds(100).toEpochMilli();
+		ClaimedJob earlierAmbiguous = job(Map.of("postedAt", Long.toString(lastPost), "unsentPostAt",
+				Long.toString(lastPost), "ambiguousPostAt", Long.toString(earlier)));
+
+		assertThat(this.policy.beforeLookUp(answeredUnsent, NOW)).isNull();
+		assertThat(this.policy.beforeLookUp(earlierAmbiguous, NOW)).isInstanceOfSatisfying(Verdict.RetryAt.class,
+				(retry) -> assertThat(retry.at()).isEqualTo(Instant.ofEpochMilli(earlier).plus(Duration.ofMinutes(5))));
+	}
+
+	@Test
+	void anAttemptThatBrokeInTheConnectorIsRetriedAndFinallyDeadLettered() {
+		ClaimedJob fresh = job(Map.of());
+		ClaimedJob failingForDays = job(Map.of("failingSince", NOW.minus(Duration.ofHours(80)).toString()));
+
+		assertThat(this.policy.afterCrash(fresh, new IllegalStateException("bad evidence"), NOW))
+			.isInstanceOf(Verdict.RetryAt.class);
+		assertThat(this.policy.afterCrash(failingForDays, new IllegalStateException("bad evidence"), NOW))
+			.isInstanceOfSatisfying(Verdict.DeadLetter.class,
+					(dead) -> assertThat(dead.reason()).contains("failed in the connector", "bad evidence"));
+	}
+
+	@Test
+	void refusedKeyOnTheLookUpAfterADuplicateRefusalPausesInsteadOfDeadLettering() {
+		assertThat(this.policy.afterExistingLookUp(job(Map.of()), new OebIssuer.Outcome.KeyRefused("HTTP 403"), NOW))
+			.isEqualTo(new Verdict.Pause("HTTP 403", Duration.ofMinutes(5)));
+	}
+
+	@Test
 	void givesUpByElapsedTimeNotByCount() {
 		ClaimedJob manyQuickFailures = job(Map.of("failures", "40", "failingSince", NOW.minusSeconds(3600).toString()));
 		ClaimedJob failingForThreeDays = job(

@@ -34,19 +34,28 @@ class LookUpMatchTests {
 	}
 
 	@Test
-	void olderRevokedExpiredOrForeignAssertionsAreNotThisAward() {
+	void olderOrForeignAssertionsAreNotThisAward() {
 		String older = assertion("OLD", BADGE, "ada@uni-a.example", DECIDED.minusSeconds(365L * 86400), false, null);
-		String revoked = assertion("REV", BADGE, "ada@uni-a.example", DECIDED.plusSeconds(5), true, null);
-		String expired = assertion("EXP", BADGE, "ada@uni-a.example", DECIDED.plusSeconds(5), false,
-				NOW.minusSeconds(1));
+		String olderRevoked = assertion("ORV", BADGE, "ada@uni-a.example", DECIDED.minusSeconds(86400), true, null);
 		String otherClass = assertion("CLS", "OtherBadge00000000000A", "ada@uni-a.example", DECIDED.plusSeconds(5),
 				false, null);
 		String otherLearner = assertion("LRN", BADGE, "grace@uni-a.example", DECIDED.plusSeconds(5), false, null);
 
-		for (String foreign : new String[] { older, revoked, expired, otherClass, otherLearner }) {
+		for (String foreign : new String[] { older, olderRevoked, otherClass, otherLearner }) {
 			assertThat(match(foreign, THIS_AWARD)).as(foreign).isEqualTo(new Outcome.NotFound());
 		}
-		assertThat(match(older + "," + revoked + "," + expired, THIS_AWARD)).isEqualTo(new Outcome.NotFound());
+		assertThat(match(older + "," + olderRevoked, THIS_AWARD)).isEqualTo(new Outcome.NotFound());
+	}
+
+	@Test
+	void ourOwnAwardRevokedOrExpiredSinceItWasIssuedIsStillOursAndNotIssuedAgain() {
+		String revoked = assertion("REV", BADGE, "ada@uni-a.example", DECIDED.plusSeconds(5), true, null);
+		String expired = assertion("EXP", BADGE, "ada@uni-a.example", DECIDED.plusSeconds(5), false,
+				NOW.minusSeconds(1));
+
+		assertThat(match(revoked, THIS_AWARD)).isEqualTo(new Outcome.FoundRevoked("REV"));
+		assertThat(match(expired, THIS_AWARD)).isEqualTo(new Outcome.Issued("EXP"));
+		assertThat(match(revoked + "," + expired, THIS_AWARD)).isEqualTo(new Outcome.Issued("EXP"));
 	}
 
 	@Test
@@ -61,9 +70,11 @@ class LookUpMatchTests {
 	}
 
 	@Test
-	void duplicateRefusalCountsAnyActiveAward() {
+	void duplicateRefusalCountsAnyActiveAwardOnly() {
 		String older = assertion("OLD", BADGE, "ada@uni-a.example", DECIDED.minusSeconds(365L * 86400), false, null);
+		String revoked = assertion("REV", BADGE, "ada@uni-a.example", DECIDED.plusSeconds(5), true, null);
 		assertThat(match(older, Match.activeAward(NOW))).isEqualTo(new Outcome.Issued("OLD"));
+		assertThat(match(revoked, Match.activeAward(NOW))).isEqualTo(new Outcome.NotFound());
 	}
 
 	private static Outcome match(String assertions, Match match) {

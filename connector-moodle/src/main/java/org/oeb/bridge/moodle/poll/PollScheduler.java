@@ -2,6 +2,7 @@ package org.oeb.bridge.moodle.poll;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -83,13 +84,19 @@ public class PollScheduler implements SmartLifecycle {
 				return false;
 			}
 			String epoch = sweep ? this.engine.sweepStarted(institution) : null;
+			Set<String> courses = RuleNeeds.courses(this.engine.rules(institution));
 			boolean everyCourse = true;
-			for (String course : RuleNeeds.courses(this.engine.rules(institution))) {
-				everyCourse &= !CoursePoller.CycleReport.SKIPPED.equals(this.poller.poll(institution, course, sweep));
+			for (String course : courses) {
+				boolean covered = !CoursePoller.CycleReport.SKIPPED.equals(this.poller.poll(institution, course, sweep));
+				if (sweep && covered) {
+					this.engine.courseSwept(institution, course, epoch);
+				}
+				everyCourse &= covered;
 			}
-			if (sweep && everyCourse) {
-				// the ledger is complete again (it may have been lost): first attempts stop looking up first
-				this.engine.sweepFinished(institution, epoch);
+			if (sweep) {
+				// complete once every course was swept in this epoch, by this replica or another; the
+				// ledger (perhaps lost) is then whole again and first attempts stop looking up first
+				return this.engine.sweepFinished(institution, epoch, courses);
 			}
 			return everyCourse;
 		}
