@@ -322,22 +322,6 @@ class MoodleConnectorApplicationTests {
 	}
 
 	@Test
-	void aNewLedgerIsSweptAtOnceSoThatFirstAttemptsStopLookingUpFirst() {
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.ledger.verified("uni-a"));
-		assertThat(this.ledger.verified("uni-badtoken")).as("a site that cannot be read cannot be swept").isFalse();
-
-		String user = learner("42");
-		this.poller.poll("uni-a", "42", false);
-		moodle.completion("42", user, true, COMPLETED_AT).access("42", user, Instant.now());
-		int lookUpsBefore = oeb.lookupCallCount();
-		this.poller.poll("uni-a", "42", false);
-
-		awaitIssued("course-42", user);
-		assertThat(this.ledger.award("uni-a", "course-42", user)).containsEntry("issuedBy", "issue");
-		assertThat(oeb.lookupCallCount()).isEqualTo(lookUpsBefore);
-	}
-
-	@Test
 	void completionComputedByCronWithoutTheLearnerVisitingIsFoundByTheNightlySweep() {
 		String user = learner("42");
 		this.poller.poll("uni-a", "42", false);
