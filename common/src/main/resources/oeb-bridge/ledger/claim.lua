@@ -1,7 +1,8 @@
 -- Reads new jobs (mode 'new') or takes over the jobs of a silent worker (mode 'takeover') and
 -- makes this worker the award's only owner: a fence number that every outcome must present,
 -- and a lease the worker's heartbeat renews. Jobs of settled awards are acknowledged here.
--- KEYS[1] issuance stream, KEYS[2] epoch, KEYS[3] swept epoch, KEYS[4] paused (nothing is claimed while it exists)
+-- KEYS[1] issuance stream, KEYS[2] epoch, KEYS[3] swept epoch, KEYS[4] paused (nothing is claimed while it
+-- exists), KEYS[5] the epoch in which the stream was last lost
 -- ARGV[1] group, ARGV[2] consumer, ARGV[3] count, ARGV[4] now (ms), ARGV[5] lease (ms),
 -- ARGV[6] award key prefix, ARGV[7] mode, ARGV[8] idle time (ms) after which a job is taken over,
 -- ARGV[9] where the takeover scan goes on ('0-0' from the start)
@@ -24,7 +25,9 @@ local function ensureGroup(reply)
         -- the stream vanished under a live ledger (evicted, failover): the jobs it held are gone, so
         -- the ledger starts a new epoch, incomplete until a sweep in it has re-queued its pending
         -- awards (a sweep already running finishes in the old epoch and does not count)
-        redis.call('SET', KEYS[2], ARGV[4] .. '-' .. redis.call('INCR', KEYS[2] .. ':losses'))
+        local epoch = ARGV[4] .. '-' .. redis.call('INCR', KEYS[2] .. ':losses')
+        redis.call('SET', KEYS[2], epoch)
+        redis.call('SET', KEYS[5], epoch)
       end
       return false
     end
@@ -69,21 +72,22 @@ for _, entry in ipairs(entries) do
     if fields[i] == 'rule' then rule = fields[i + 1] elseif fields[i] == 'user' then user = fields[i + 1] end
   end
   local award = ARGV[6] .. rule .. ':' .. user
-  local held = redis.call('HMGET', award, 'state', 'owner', 'leaseUntil', 'entry', 'attempts', 'unverified')
+  local held = redis.call('HMGET', award, 'state', 'owner', 'leaseUntil', 'entry', 'attempts', 'unverified',
+    'requeued')
   if held[1] ~= 'pending' then
     drop(id)
   elseif held[2] and tonumber(held[3] or '0') > now then
     if held[4] == id then
       -- its owner is alive and still working on it: give the entry back
       redis.call('XCLAIM', KEYS[1], group, held[2], 0, id, 'JUSTID')
-    else
-      drop(id)
     end
+    -- a second job of an award a live worker holds stays pending here: the takeover scan looks at
+    -- it again, and drops it once the award is settled or claims it if that worker died
   else
     local fence = redis.call('HINCRBY', award, 'fence', 1)
     redis.call('HSET', award, 'owner', consumer, 'leaseUntil', now + tonumber(ARGV[5]), 'entry', id)
     local posted = 0
-    if verified and not held[6] and ARGV[7] == 'new' and tonumber(held[5] or '0') == 0 then
+    if verified and not held[6] and not held[7] and ARGV[7] == 'new' and tonumber(held[5] or '0') == 0 then
       redis.call('HINCRBY', award, 'attempts', 1)
       redis.call('HSET', award, 'postedAt', ARGV[4])
       posted = 1

@@ -44,6 +44,8 @@ public class AwardLedger {
 
 	private static final RedisScript<String> OPEN = LedgerScripts.load("open", String.class);
 
+	private static final RedisScript<Long> ORPHANS = LedgerScripts.load("orphans", Long.class);
+
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final Set<String> MAY_CHANGE = Set.of(AwardState.PENDING_IDENTITY.value(),
@@ -85,19 +87,14 @@ public class AwardLedger {
 		}
 		AwardKeys keys = keys(institution);
 		List<String> states = states(keys, decisions);
-		// while the ledger is incomplete, pending awards go to the script too: their jobs may be lost
-		boolean incomplete = !verified(institution);
 		List<DecideResult> results = new ArrayList<>(Collections.nCopies(decisions.size(), null));
 		List<Integer> toRecord = new ArrayList<>();
-		List<String> scriptKeys = new ArrayList<>(
-				List.of(keys.counts(), keys.issuance(), keys.epoch(), keys.swept(), keys.retries()));
-		List<String> args = new ArrayList<>(List.of(Long.toString(System.currentTimeMillis())));
+		List<String> scriptKeys = new ArrayList<>(List.of(keys.counts(), keys.issuance(), keys.epoch(), keys.swept()));
+		List<String> args = new ArrayList<>(List.of(Long.toString(System.currentTimeMillis()), AwardKeys.GROUP));
 		for (int i = 0; i < decisions.size(); i++) {
 			Decision decision = decisions.get(i);
 			String current = states.get(i);
-			boolean requeueCandidate = incomplete && AwardState.PENDING.value().equals(current);
-			if (current != null && !requeueCandidate
-					&& (current.equals(decision.state().value()) || !MAY_CHANGE.contains(current))) {
+			if (current != null && (current.equals(decision.state().value()) || !MAY_CHANGE.contains(current))) {
 				results.set(i, new DecideResult(DecideResult.Kind.EXISTS, AwardState.of(current)));
 				continue;
 			}
@@ -159,7 +156,8 @@ public class AwardLedger {
 	 */
 	public String openStream(String institution) {
 		AwardKeys keys = keys(institution);
-		return this.redis.execute(OPEN, List.of(keys.issuance(), keys.epoch(), keys.swept()), AwardKeys.GROUP,
+		return this.redis.execute(OPEN, List.of(keys.issuance(), keys.epoch(), keys.swept(), keys.streamLost()),
+				AwardKeys.GROUP,
 				Long.toString(System.currentTimeMillis()));
 	}
 
@@ -183,8 +181,8 @@ public class AwardLedger {
 	 */
 	public String epoch(String institution) {
 		AwardKeys keys = keys(institution);
-		return this.redis.execute(EPOCH, List.of(keys.epoch(), keys.swept()), "read", "",
-				Long.toString(System.currentTimeMillis()));
+		return this.redis.execute(EPOCH, List.of(keys.epoch(), keys.swept(), keys.issuance()), "read", "",
+				Long.toString(System.currentTimeMillis()), AwardKeys.GROUP);
 	}
 
 	/**
@@ -194,8 +192,38 @@ public class AwardLedger {
 	 */
 	public boolean sweepFinished(String institution, String epoch) {
 		AwardKeys keys = keys(institution);
-		return "swept".equals(this.redis.execute(EPOCH, List.of(keys.epoch(), keys.swept()), "swept", epoch,
-				Long.toString(System.currentTimeMillis())));
+		return "swept".equals(this.redis.execute(EPOCH, List.of(keys.epoch(), keys.swept(), keys.issuance()),
+				"swept", epoch, Long.toString(System.currentTimeMillis()), AwardKeys.GROUP));
+	}
+
+	/**
+	 * Once after each loss of the issuance stream: gives every pending award a job again, as the
+	 * jobs went with the stream. Scans the institution's award keys, so it runs only then.
+	 * Returns the awards re-queued.
+	 */
+	public long requeueOrphansOnce(String institution) {
+		AwardKeys keys = keys(institution);
+		String epoch = this.redis.opsForValue().get(keys.streamLost());
+		if (epoch == null || epoch.equals(this.redis.opsForValue().get(keys.orphansScanned()))) {
+			return 0;
+		}
+		long queued = 0;
+		List<String> batch = new ArrayList<>();
+		ScanOptions options = ScanOptions.scanOptions().match(keys.awardPattern()).count(500).build();
+		try (Cursor<String> cursor = this.redis.scan(options)) {
+			while (cursor.hasNext()) {
+				batch.add(cursor.next());
+				if (batch.size() == 200 || !cursor.hasNext()) {
+					List<String> scriptKeys = new ArrayList<>(List.of(keys.issuance(), keys.retries(), keys.epoch()));
+					scriptKeys.addAll(batch);
+					Long done = this.redis.execute(ORPHANS, scriptKeys);
+					queued += (done != null) ? done : 0;
+					batch.clear();
+				}
+			}
+		}
+		this.redis.opsForValue().set(keys.orphansScanned(), epoch);
+		return queued;
 	}
 
 	/** Records that {@code course} was swept in {@code epoch} (by any replica). */
@@ -224,9 +252,8 @@ public class AwardLedger {
 
 	/**
 	 * The users for whom at least one of the rules has not settled yet: no decision, one
-	 * parked for a missing e-mail or by dry-run, a dead one (whose replay uses the newest
-	 * observation), or, while the ledger is incomplete, a pending one (whose job may be lost).
-	 * Pollers skip the others.
+	 * parked for a missing e-mail or by dry-run, or a dead one (whose replay uses the newest
+	 * observation). Pollers skip the others.
 	 */
 	public java.util.Set<String> usersStillOpen(String institution, java.util.Collection<String> ruleIds,
 			java.util.Collection<String> userIds) {
@@ -244,14 +271,11 @@ public class AwardLedger {
 			}
 			return null;
 		});
-		// while the ledger is incomplete a pending award may have lost its job: sweeps must see it
-		boolean incomplete = !verified(institution);
 		java.util.Set<String> open = new java.util.LinkedHashSet<>();
 		for (int u = 0; u < users.size(); u++) {
 			for (int r = 0; r < rules.size(); r++) {
 				Object state = states.get(u * rules.size() + r);
-				if (state == null || MAY_CHANGE.contains(state.toString())
-						|| (incomplete && AwardState.PENDING.value().equals(state.toString()))) {
+				if (state == null || MAY_CHANGE.contains(state.toString())) {
 					open.add(users.get(u));
 					break;
 				}

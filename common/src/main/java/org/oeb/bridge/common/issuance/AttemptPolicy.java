@@ -56,7 +56,8 @@ final class AttemptPolicy {
 
 	/** The attempt broke on our side (a bug, bad data): retried like an ambiguous failure, then dead-lettered. */
 	Verdict afterCrash(ClaimedJob job, RuntimeException failure, Instant now) {
-		return retry(job, "the attempt failed in the connector: " + failure, null, job.postedAt(), now);
+		// the settle wait, if a POST may be out, comes from the fate recorded with this verdict
+		return retry(job, "the attempt failed in the connector: " + failure, null, null, now);
 	}
 
 	Verdict afterLookUp(ClaimedJob job, Outcome found, Instant now) {

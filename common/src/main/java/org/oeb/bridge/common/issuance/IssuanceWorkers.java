@@ -285,6 +285,11 @@ public class IssuanceWorkers implements SmartLifecycle {
 					return;
 				}
 				try {
+					long requeued = this.ledger.requeueOrphansOnce(institution);
+					if (requeued > 0) {
+						logger.warn("Gave {} pending awards of institution '{}' their jobs again after the issuance "
+								+ "stream was lost; each is looked up before it is sent", requeued, institution);
+					}
 					this.ledger.requeueDue(institution, 500);
 				}
 				catch (RuntimeException ex) {
@@ -334,8 +339,8 @@ public class IssuanceWorkers implements SmartLifecycle {
 
 	/**
 	 * Claims as many jobs as the institution has free call slots and starts each on its own
-	 * thread. The reader and the maintenance thread claim under one lock per institution, so
-	 * the slots they count are the slots they get, and no claimed job waits for one.
+	 * thread, under one lock per institution, so the slots counted are the slots taken and no
+	 * claimed job waits for one.
 	 */
 	private int claimAndStart(String institution, IntFunction<List<ClaimedJob>> claim) {
 		Semaphore free = this.slots.get(institution);
@@ -360,9 +365,6 @@ public class IssuanceWorkers implements SmartLifecycle {
 				try {
 					process(job);
 				}
-				catch (RuntimeException ex) {
-					crashed(job, ex);
-				}
 				finally {
 					this.inFlight.get(job.institution()).remove(job.entry(), job);
 					free.release();
@@ -385,12 +387,12 @@ public class IssuanceWorkers implements SmartLifecycle {
 	}
 
 	/** A bug or bad data broke the attempt: a fenced retry, so that give-up-after ends a poison job. */
-	private void crashed(ClaimedJob job, RuntimeException failure) {
+	private void crashed(ClaimedJob job, RuntimeException failure, PostFate fate) {
 		logger.warn("Issuing award of rule '{}' for user {} of institution '{}' failed in the connector: {}",
 				job.ruleId(), job.userId(), job.institution(), failure.toString());
 		try {
 			Verdict verdict = this.policy.afterCrash(job, failure, this.clock.instant());
-			if (this.stream.record(job, this.consumer, verdict, PostFate.AMBIGUOUS, this.clock.instant())) {
+			if (this.stream.record(job, this.consumer, verdict, fate, this.clock.instant())) {
 				report(job, verdict);
 			}
 		}
@@ -402,13 +404,28 @@ public class IssuanceWorkers implements SmartLifecycle {
 
 	/** One attempt of one claimed job. */
 	void process(ClaimedJob job) {
+		// a claim that counted as the POST attempt sent nothing until the POST starts
+		Attempt attempt = new Attempt(job.posted() ? PostFate.UNSENT : PostFate.NONE);
+		try {
+			attempt(job, attempt);
+		}
+		catch (RuntimeException ex) {
+			crashed(job, ex, attempt.fate);
+		}
+	}
+
+	private void attempt(ClaimedJob job, Attempt attempt) {
 		String apiKey = this.awards.institutions().get(job.institution()).gatewayApiKey();
-		Attempt attempt = new Attempt();
 		Verdict verdict;
 		if (job.posted()) {
-			verdict = staleClaim(job) ? null : post(job, apiKey, attempt);
-			if (verdict == null) {
+			if (!this.claiming) {
+				verdict = new Verdict.Release();
+			}
+			else if (staleClaim(job)) {
 				return;
+			}
+			else {
+				verdict = post(job, apiKey, attempt);
 			}
 		}
 		else {
@@ -426,6 +443,7 @@ public class IssuanceWorkers implements SmartLifecycle {
 						return;
 					}
 					else {
+						attempt.fate = PostFate.UNSENT;
 						verdict = post(job, apiKey, attempt);
 					}
 				}
@@ -470,6 +488,7 @@ public class IssuanceWorkers implements SmartLifecycle {
 
 	private Verdict post(ClaimedJob job, String apiKey, Attempt attempt) {
 		Instant postedAt = this.clock.instant();
+		attempt.fate = PostFate.AMBIGUOUS;
 		Outcome outcome = this.issuer.issue(job.institution(), apiKey, job.award());
 		attempt.fate = (outcome instanceof Outcome.Transient failure && failure.mayHaveReachedOeb())
 				? PostFate.AMBIGUOUS : (outcome instanceof Outcome.Issued) ? PostFate.NONE : PostFate.UNSENT;
@@ -479,7 +498,11 @@ public class IssuanceWorkers implements SmartLifecycle {
 	/** What one attempt did, as far as the ledger must remember it. */
 	private static final class Attempt {
 
-		private PostFate fate = PostFate.NONE;
+		private PostFate fate;
+
+		Attempt(PostFate fate) {
+			this.fate = fate;
+		}
 
 	}
 

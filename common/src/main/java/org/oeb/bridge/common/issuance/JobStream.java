@@ -64,7 +64,8 @@ class JobStream {
 	private List<ClaimedJob> claim(String institution, String consumer, int count, String mode, Duration idle) {
 		AwardKeys keys = this.ledger.keys(institution);
 		String cursor = this.takeoverCursors.getOrDefault(institution, "0-0");
-		List<?> reply = this.redis.execute(CLAIM, List.of(keys.issuance(), keys.epoch(), keys.swept(), keys.paused()),
+		List<?> reply = this.redis.execute(CLAIM,
+				List.of(keys.issuance(), keys.epoch(), keys.swept(), keys.paused(), keys.streamLost()),
 				AwardKeys.GROUP, consumer, Integer.toString(count), Long.toString(System.currentTimeMillis()),
 				Long.toString(this.lease.toMillis()), keys.awardPrefix(), mode, Long.toString(idle.toMillis()), cursor);
 		List<ClaimedJob> jobs = new ArrayList<>();
