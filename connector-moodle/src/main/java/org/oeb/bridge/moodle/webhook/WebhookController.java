@@ -123,7 +123,9 @@ class WebhookController {
 			return reject(institution, 400, "relateduserid (the learner) is missing or not a positive number");
 		}
 		this.hints.submit(institution, course, user, name.substring(name.lastIndexOf('\\') + 1));
-		return ResponseEntity.accepted().body(Map.of("status", "accepted"));
+		// 200, not 202: tool_trigger's HTTP post step fails and re-runs on anything but its expected
+		// response, 200 by default
+		return ResponseEntity.ok(Map.of("status", "accepted"));
 	}
 
 	private JsonNode parseEvent(String body) {
