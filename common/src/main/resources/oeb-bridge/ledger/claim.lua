@@ -2,19 +2,24 @@
 -- makes this worker the award's only owner: a fence number that every outcome must present,
 -- and a lease the worker's heartbeat renews. Jobs of settled awards are acknowledged here.
 -- KEYS[1] issuance stream, KEYS[2] epoch, KEYS[3] swept epoch, KEYS[4] paused (nothing is claimed while it
--- exists), KEYS[5] the epoch in which the stream was last lost
+-- exists), KEYS[5] retries
 -- ARGV[1] group, ARGV[2] consumer, ARGV[3] count, ARGV[4] now (ms), ARGV[5] lease (ms),
 -- ARGV[6] award key prefix, ARGV[7] mode, ARGV[8] idle time (ms) after which a job is taken over,
 -- ARGV[9] where the takeover scan goes on ('0-0' from the start)
 -- Returns {verified, job count, next takeover cursor, then per job: entry, fence, posted (1 when
 -- this claim counts as the POST attempt), field count, field, value, ...}
 local group, consumer, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
-local hadLedger = redis.call('EXISTS', KEYS[2]) == 1
-if not hadLedger then
-  redis.call('SET', KEYS[2], ARGV[4])
-end
 if redis.call('EXISTS', KEYS[4]) == 1 then
   return { 0, 0, '0-0' }
+end
+local hadLedger = redis.call('EXISTS', KEYS[2]) == 1
+if not hadLedger then
+  -- a ledger that starts here gets its group at once, so that a missing group always means a loss
+  redis.call('SET', KEYS[2], ARGV[4])
+  local created = redis.pcall('XGROUP', 'CREATE', KEYS[1], group, '0', 'MKSTREAM')
+  if type(created) == 'table' and created.err and not string.find(created.err, 'BUSYGROUP', 1, true) then
+    error(created.err)
+  end
 end
 
 local function ensureGroup(reply)
@@ -22,12 +27,10 @@ local function ensureGroup(reply)
     if string.find(reply.err, 'NOGROUP', 1, true) then
       redis.call('XGROUP', 'CREATE', KEYS[1], group, '0', 'MKSTREAM')
       if hadLedger then
-        -- the stream vanished under a live ledger (evicted, failover): the jobs it held are gone, so
-        -- the ledger starts a new epoch, incomplete until a sweep in it has re-queued its pending
-        -- awards (a sweep already running finishes in the old epoch and does not count)
-        local epoch = ARGV[4] .. '-' .. redis.call('INCR', KEYS[2] .. ':losses')
-        redis.call('SET', KEYS[2], epoch)
-        redis.call('SET', KEYS[5], epoch)
+        -- the stream vanished under a live ledger (evicted, failover): the jobs it held are gone. A new
+        -- epoch makes the maintenance thread give the pending awards of older epochs their jobs again,
+        -- and a sweep that was running finishes in the old epoch and does not count
+        redis.call('SET', KEYS[2], ARGV[4] .. '-' .. redis.call('INCR', KEYS[2] .. ':losses'))
       end
       return false
     end
@@ -83,6 +86,9 @@ for _, entry in ipairs(entries) do
     end
     -- a second job of an award a live worker holds stays pending here: the takeover scan looks at
     -- it again, and drops it once the award is settled or claims it if that worker died
+  elseif redis.call('ZSCORE', KEYS[5], award) then
+    -- a second job of an award waiting to retry: the retry brings it back when it is due
+    drop(id)
   else
     local fence = redis.call('HINCRBY', award, 'fence', 1)
     redis.call('HSET', award, 'owner', consumer, 'leaseUntil', now + tonumber(ARGV[5]), 'entry', id)

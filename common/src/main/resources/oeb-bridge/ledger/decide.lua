@@ -9,9 +9,13 @@
 -- per award key
 if redis.call('EXISTS', KEYS[3]) == 0 then
   redis.call('SET', KEYS[3], ARGV[1])
-  redis.pcall('XGROUP', 'CREATE', KEYS[2], ARGV[2], '0', 'MKSTREAM')
+  local created = redis.pcall('XGROUP', 'CREATE', KEYS[2], ARGV[2], '0', 'MKSTREAM')
+  if type(created) == 'table' and created.err and not string.find(created.err, 'BUSYGROUP', 1, true) then
+    error(created.err)
+  end
 end
-local unverified = redis.call('GET', KEYS[4]) ~= redis.call('GET', KEYS[3])
+local epoch = redis.call('GET', KEYS[3])
+local unverified = redis.call('GET', KEYS[4]) ~= epoch
 local results = {}
 for i = 5, #KEYS do
   local json = ARGV[i - 2]
@@ -34,7 +38,8 @@ for i = 5, #KEYS do
       flat[#flat + 1] = name
       flat[#flat + 1] = value
     end
-    redis.call('HSET', award, 'state', desired, unpack(flat))
+    -- the epoch it was decided in: after a loss of the stream, older pending awards get their jobs again
+    redis.call('HSET', award, 'state', desired, 'decidedIn', epoch, unpack(flat))
     if unverified then
       redis.call('HSET', award, 'unverified', '1')
     end

@@ -5,7 +5,10 @@
 -- KEYS[1] epoch, KEYS[2] swept epoch, KEYS[3] issuance stream; ARGV[3] now (ms), ARGV[4] consumer group
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('SET', KEYS[1], ARGV[3])
-  redis.pcall('XGROUP', 'CREATE', KEYS[3], ARGV[4], '0', 'MKSTREAM')
+  local created = redis.pcall('XGROUP', 'CREATE', KEYS[3], ARGV[4], '0', 'MKSTREAM')
+  if type(created) == 'table' and created.err and not string.find(created.err, 'BUSYGROUP', 1, true) then
+    error(created.err)
+  end
 end
 local epoch = redis.call('GET', KEYS[1])
 if ARGV[1] == 'swept' then

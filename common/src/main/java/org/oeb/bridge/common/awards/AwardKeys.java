@@ -57,11 +57,6 @@ public record AwardKeys(String prefix, String institution) {
 		return base() + "swept";
 	}
 
-	/** The epoch that began when the issuance stream was last lost. */
-	public String streamLost() {
-		return base() + "stream-lost";
-	}
-
 	/** The epoch whose pending awards were last given jobs again. */
 	public String orphansScanned() {
 		return base() + "orphans-scanned";

@@ -150,14 +150,13 @@ public class AwardLedger {
 
 	/**
 	 * Makes sure the institution's issuance stream and consumer group exist; a group missing
-	 * under a live ledger marks the ledger incomplete, so that the next full sweep re-queues
-	 * the pending awards whose jobs were lost. Returns {@code exists}, {@code created} or
-	 * {@code recreated}.
+	 * under a live ledger starts a new epoch, so that the pending awards whose jobs were lost
+	 * get them again (see {@link #requeueOrphansOnce}). Returns {@code exists}, {@code created}
+	 * or {@code recreated}.
 	 */
 	public String openStream(String institution) {
 		AwardKeys keys = keys(institution);
-		return this.redis.execute(OPEN, List.of(keys.issuance(), keys.epoch(), keys.swept(), keys.streamLost()),
-				AwardKeys.GROUP,
+		return this.redis.execute(OPEN, List.of(keys.issuance(), keys.epoch(), keys.swept()), AwardKeys.GROUP,
 				Long.toString(System.currentTimeMillis()));
 	}
 
@@ -197,13 +196,14 @@ public class AwardLedger {
 	}
 
 	/**
-	 * Once after each loss of the issuance stream: gives every pending award a job again, as the
-	 * jobs went with the stream. Scans the institution's award keys, so it runs only then.
-	 * Returns the awards re-queued.
+	 * Once per epoch (a new ledger, or one whose issuance stream was lost): gives every pending
+	 * award decided in an earlier epoch a job again, as its job may have gone with the stream.
+	 * Scans the institution's award keys, so it runs only when the epoch changed. Returns the
+	 * awards re-queued.
 	 */
 	public long requeueOrphansOnce(String institution) {
 		AwardKeys keys = keys(institution);
-		String epoch = this.redis.opsForValue().get(keys.streamLost());
+		String epoch = this.redis.opsForValue().get(keys.epoch());
 		if (epoch == null || epoch.equals(this.redis.opsForValue().get(keys.orphansScanned()))) {
 			return 0;
 		}

@@ -129,8 +129,8 @@ public class IssuanceWorkers implements SmartLifecycle {
 		for (String institution : this.awards.institutions().keySet()) {
 			try {
 				if ("recreated".equals(this.ledger.openStream(institution))) {
-					logger.warn("The issuance stream of institution '{}' was lost; awards are looked up before they are "
-							+ "issued until the next full sweep has re-queued them", institution);
+					logger.warn("The issuance stream of institution '{}' was lost; its pending awards get their jobs "
+							+ "again and are looked up before they are sent", institution);
 				}
 			}
 			catch (RuntimeException ex) {
@@ -290,6 +290,12 @@ public class IssuanceWorkers implements SmartLifecycle {
 						logger.warn("Gave {} pending awards of institution '{}' their jobs again after the issuance "
 								+ "stream was lost; each is looked up before it is sent", requeued, institution);
 					}
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Re-queueing the pending awards of institution '{}' failed: {}", institution,
+							describe(ex));
+				}
+				try {
 					this.ledger.requeueDue(institution, 500);
 				}
 				catch (RuntimeException ex) {

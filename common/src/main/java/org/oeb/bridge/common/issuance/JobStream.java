@@ -65,7 +65,7 @@ class JobStream {
 		AwardKeys keys = this.ledger.keys(institution);
 		String cursor = this.takeoverCursors.getOrDefault(institution, "0-0");
 		List<?> reply = this.redis.execute(CLAIM,
-				List.of(keys.issuance(), keys.epoch(), keys.swept(), keys.paused(), keys.streamLost()),
+				List.of(keys.issuance(), keys.epoch(), keys.swept(), keys.paused(), keys.retries()),
 				AwardKeys.GROUP, consumer, Integer.toString(count), Long.toString(System.currentTimeMillis()),
 				Long.toString(this.lease.toMillis()), keys.awardPrefix(), mode, Long.toString(idle.toMillis()), cursor);
 		List<ClaimedJob> jobs = new ArrayList<>();

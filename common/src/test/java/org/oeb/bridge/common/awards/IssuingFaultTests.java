@@ -295,6 +295,23 @@ class IssuingFaultTests {
 	}
 
 	@Test
+	void anEvictionThatTakesTheEpochWithTheStreamStillLosesNoPendingAward() {
+		String paused = this.ledger.keys("uni-a").paused();
+		redis.opsForValue().set(paused, "held back by the test");
+		AwardEngine engine = engine(Map.of()).getBean(AwardEngine.class);
+		String user = users(1).get(0);
+		engine.observe(completed(user));
+
+		redis.delete(List.of(this.ledger.keys("uni-a").issuance(), this.ledger.keys("uni-a").epoch(),
+				this.ledger.keys("uni-a").swept(), paused));
+
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(award(user)).containsEntry("state",
+				"issued"));
+		assertThat(oeb.issueCallsFor(email(user))).hasSize(1);
+		assertThat(award(user)).containsEntry("requeued", "1");
+	}
+
+	@Test
 	void aSweepDuringWhichTheLedgerWasLostAgainDoesNotMarkItComplete() {
 		String epoch = this.ledger.epoch("uni-a");
 		flushBridgeKeys();
