@@ -36,6 +36,21 @@ final class RawHttp {
 			head.append("\r\n");
 			OutputStream out = socket.getOutputStream();
 			out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+			out.flush();
+			// the body goes out on its own thread while the answer is read: a server that refuses an
+			// oversized body answers and closes before the client has finished writing it
+			Thread writer = new Thread(() -> writeBody(out, body, chunked), "raw-http-body");
+			writer.setDaemon(true);
+			writer.start();
+			return Response.parse(readAll(socket.getInputStream()));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void writeBody(OutputStream out, byte[] body, boolean chunked) {
+		try {
 			if (body != null && chunked) {
 				int chunk = 8192;
 				for (int offset = 0; offset < body.length; offset += chunk) {
@@ -50,10 +65,9 @@ final class RawHttp {
 				out.write(body);
 			}
 			out.flush();
-			return Response.parse(readAll(socket.getInputStream()));
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+		catch (IOException closed) {
+			// the server answered and closed before the whole body was sent: what it answered counts
 		}
 	}
 
