@@ -249,10 +249,7 @@ class AwardPipelineTests {
 
 	@Test
 	void discardedDeadLetterIsNeverIssued() throws Exception {
-		oeb.failIssuing(400, 1, null);
-		String user = user();
-		this.engine.observe(PipelineFixture.completed("uni-a", "42", user, user + "@uni-a.example"));
-		awaitState("course-42", user, AwardState.DEAD);
+		String user = deadAfterA400("@uni-a.example");
 
 		act("{\"action\":\"discard\",\"rule\":\"course-42\",\"user\":\"" + user + "\"}")
 			.andExpect(status().isOk());
@@ -306,10 +303,7 @@ class AwardPipelineTests {
 
 	@Test
 	void replayUsesTheNewestObservationSoACorrectedEmailIsIssued() throws Exception {
-		oeb.failIssuing(400, 1, null);
-		String user = user();
-		this.engine.observe(PipelineFixture.completed("uni-a", "42", user, user + "@old-address.example"));
-		awaitState("course-42", user, AwardState.DEAD);
+		String user = deadAfterA400("@old-address.example");
 
 		this.engine.observe(PipelineFixture.completed("uni-a", "42", user, user + "@uni-a.example"));
 		assertThat(award("course-42", user)).containsEntry("state", "dead")
@@ -328,10 +322,7 @@ class AwardPipelineTests {
 		unknownBadge.forEach((user) -> this.engine
 			.observe(PipelineFixture.completed("uni-a", "44", user, user + "@uni-a.example")));
 		unknownBadge.forEach((user) -> awaitState("missing-44", user, AwardState.DEAD));
-		oeb.failIssuing(400, 1, null);
-		String refused = user();
-		this.engine.observe(PipelineFixture.completed("uni-a", "42", refused, refused + "@uni-a.example"));
-		awaitState("course-42", refused, AwardState.DEAD);
+		String refused = deadAfterA400("@uni-a.example");
 
 		oeb.badgeClass(PipelineFixture.MISSING_BADGE);
 		act("{\"action\":\"replay\",\"reason\":\"badge class not found\"}")
@@ -446,6 +437,15 @@ class AwardPipelineTests {
 		assertThat(metrics).contains("bridge_awards_decisions_total{", "bridge_awards_issued_total{",
 				"bridge_awards_issuance_latency_seconds_count{", "bridge_awards_backlog{", "institution=\"uni-a\"");
 		assertThat(metrics).doesNotContain(user + "@uni-a.example", PipelineFixture.API_KEY);
+	}
+
+	/** A new learner whose award OEB refused with a 400: a dead letter. */
+	private String deadAfterA400(String emailDomain) {
+		oeb.failIssuing(400, 1, null);
+		String user = user();
+		this.engine.observe(PipelineFixture.completed("uni-a", "42", user, user + emailDomain));
+		awaitState("course-42", user, AwardState.DEAD);
+		return user;
 	}
 
 	private org.springframework.test.web.servlet.ResultActions act(String json) throws Exception {
