@@ -322,6 +322,16 @@ class MoodleConnectorApplicationTests {
 	}
 
 	@Test
+	void aWebhookBodyOverTheLimitIs413AndLeadsToNoHint() throws Exception {
+		String padding = "x".repeat(70 * 1024);
+		String body = localWebhooksEvent("\\core\\event\\course_completed", "42", "1", SECRET)
+			.replace("\"extra\":\"\"", "\"extra\":\"" + padding + "\"");
+
+		hook("/webhooks/moodle/uni-a/local-webhooks", body).andExpect(status().is(413))
+			.andExpect(jsonPath("$.error").value("body_too_large"));
+	}
+
+	@Test
 	void completionComputedByCronWithoutTheLearnerVisitingIsFoundByTheNightlySweep() {
 		String user = learner("42");
 		this.poller.poll("uni-a", "42", false);

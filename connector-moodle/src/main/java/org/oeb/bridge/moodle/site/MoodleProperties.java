@@ -15,6 +15,7 @@ import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.scheduling.support.CronExpression;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -22,11 +23,14 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param institutions by institution id
  * @param redisKeyPrefix prefix of the connector's Redis keys (leases, cursors, snapshots)
+ * @param maxBodySize the largest request body the connector reads (webhooks, operator actions);
+ * larger ones are refused with 413 before they are buffered
  */
 @Validated
 @ConfigurationProperties(prefix = "bridge.moodle", ignoreUnknownFields = false)
 public record MoodleProperties(@NotEmpty Map<String, @Valid @NotNull Site> institutions,
-		@DefaultValue("oeb-moodle") @NotBlank String redisKeyPrefix) {
+		@DefaultValue("oeb-moodle") @NotBlank String redisKeyPrefix,
+		@DefaultValue("64KB") @NotNull DataSize maxBodySize) {
 
 	public MoodleProperties {
 		institutions = (institutions != null) ? Map.copyOf(institutions) : Map.of();
