@@ -50,8 +50,8 @@ class MoodleConnectorConfiguration {
 	}
 
 	@Bean
-	HintQueue hintQueue(CoursePoller poller, MeterRegistry meters) {
-		return new HintQueue(poller, meters);
+	HintQueue hintQueue(CoursePoller poller, MeterRegistry meters, MoodleProperties properties) {
+		return new HintQueue(poller::reread, meters, properties.maxQueuedHints());
 	}
 
 }

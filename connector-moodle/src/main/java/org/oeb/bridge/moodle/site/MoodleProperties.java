@@ -25,12 +25,14 @@ import org.springframework.validation.annotation.Validated;
  * @param redisKeyPrefix prefix of the connector's Redis keys (leases, cursors, snapshots)
  * @param maxBodySize the largest request body the connector reads (webhooks, operator actions);
  * larger ones are refused with 413 before they are buffered
+ * @param maxQueuedHints hints waiting for their re-read at once, per replica; more are refused
+ * with 429 and Retry-After (the next poll reads the same state)
  */
 @Validated
 @ConfigurationProperties(prefix = "bridge.moodle", ignoreUnknownFields = false)
 public record MoodleProperties(@NotEmpty Map<String, @Valid @NotNull Site> institutions,
 		@DefaultValue("oeb-moodle") @NotBlank String redisKeyPrefix,
-		@DefaultValue("64KB") @NotNull DataSize maxBodySize) {
+		@DefaultValue("64KB") @NotNull DataSize maxBodySize, @DefaultValue("1000") @Min(1) int maxQueuedHints) {
 
 	public MoodleProperties {
 		institutions = (institutions != null) ? Map.copyOf(institutions) : Map.of();

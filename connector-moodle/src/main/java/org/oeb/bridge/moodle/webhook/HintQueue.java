@@ -6,20 +6,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.oeb.bridge.moodle.poll.CoursePoller;
 
 import org.springframework.beans.factory.DisposableBean;
 
 /**
  * Runs the re-read a hint asks for, in the background and at once; a hint that is already
- * waiting for the same learner and course is not queued twice. Hints are not stored: losing
- * one costs only latency, the next poll reads the same state.
+ * waiting for the same learner and course is not queued twice, and at most
+ * {@code max-queued-hints} wait at once. Hints are not stored: losing one costs only latency,
+ * the next poll reads the same state.
  */
 public class HintQueue implements DisposableBean {
 
-	private final CoursePoller poller;
+	private final Reread reread;
 
 	private final MeterRegistry meters;
+
+	private final int capacity;
 
 	private final Set<String> waiting = ConcurrentHashMap.newKeySet();
 
@@ -29,26 +31,46 @@ public class HintQueue implements DisposableBean {
 		return thread;
 	});
 
-	public HintQueue(CoursePoller poller, MeterRegistry meters) {
-		this.poller = poller;
+	public HintQueue(Reread reread, MeterRegistry meters, int capacity) {
+		this.reread = reread;
 		this.meters = meters;
+		this.capacity = capacity;
 	}
 
-	void submit(String institution, String course, String userId, String event) {
+	/** Queues the re-read; false when the queue is full (the caller answers 429). */
+	boolean submit(String institution, String course, String userId, String event) {
 		this.meters.counter("bridge.moodle.hints", "institution", institution, "event", event).increment();
 		String key = institution + "/" + course + "/" + userId;
-		if (!this.waiting.add(key)) {
-			return;
+		if (this.waiting.contains(key)) {
+			return true;
+		}
+		synchronized (this.waiting) {
+			if (this.waiting.size() >= this.capacity) {
+				this.meters.counter("bridge.moodle.hints.refused", "institution", institution).increment();
+				return false;
+			}
+			if (!this.waiting.add(key)) {
+				return true;
+			}
 		}
 		this.executor.execute(() -> {
 			this.waiting.remove(key);
-			this.poller.reread(institution, course, userId);
+			this.reread.reread(institution, course, userId);
 		});
+		return true;
 	}
 
 	@Override
 	public void destroy() {
 		this.executor.shutdownNow();
+	}
+
+	/** What a hint asks for: read one learner in one course again. */
+	@FunctionalInterface
+	public interface Reread {
+
+		void reread(String institution, String course, String userId);
+
 	}
 
 }

@@ -124,7 +124,12 @@ class WebhookController {
 		if (user == null) {
 			return reject(institution, 400, "relateduserid (the learner) is missing or not a positive number");
 		}
-		this.hints.submit(institution, course, user, name.substring(name.lastIndexOf('\\') + 1));
+		if (!this.hints.submit(institution, course, user, name.substring(name.lastIndexOf('\\') + 1))) {
+			reject(institution, 429, "too many hints waiting; the next poll reads this learner anyway");
+			return ResponseEntity.status(429)
+				.header(HttpHeaders.RETRY_AFTER, "30")
+				.body(Map.of("error", "hint_queue_full"));
+		}
 		// 200, not 202: tool_trigger's HTTP post step fails and re-runs on anything but its expected
 		// response, 200 by default
 		return ResponseEntity.ok(Map.of("status", "accepted"));

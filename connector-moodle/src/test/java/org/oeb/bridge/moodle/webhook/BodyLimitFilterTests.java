@@ -23,7 +23,7 @@ class BodyLimitFilterTests {
 			Map.of("uni-a", new MoodleProperties.Site(URI.create("https://moodle.uni-a.example"),
 					"0123456789abcdef0123456789abcdef", null, java.time.Duration.ofMinutes(5), "0 30 2 * * *",
 					List.of("student"), 4, 500, java.time.Duration.ofSeconds(120), java.time.Duration.ofMinutes(15))),
-			"oeb-moodle", DataSize.ofKilobytes(1)));
+			"oeb-moodle", DataSize.ofKilobytes(1), 1000));
 
 	@Test
 	void aDeclaredLengthOverTheLimitIsRefusedUnread() throws Exception {
