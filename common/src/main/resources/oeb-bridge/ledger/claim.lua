@@ -12,25 +12,14 @@ local group, consumer, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
 if redis.call('EXISTS', KEYS[4]) == 1 then
   return { 0, 0, '0-0' }
 end
-local hadLedger = redis.call('EXISTS', KEYS[2]) == 1
-if not hadLedger then
-  -- a ledger that starts here gets its group at once, so that a missing group always means a loss
-  redis.call('SET', KEYS[2], ARGV[4])
-  local created = redis.pcall('XGROUP', 'CREATE', KEYS[1], group, '0', 'MKSTREAM')
-  if type(created) == 'table' and created.err and not string.find(created.err, 'BUSYGROUP', 1, true) then
-    error(created.err)
-  end
-end
+local hadLedger = not startLedger(KEYS[2], KEYS[1], group, ARGV[4])
 
 local function ensureGroup(reply)
   if type(reply) == 'table' and reply.err then
     if string.find(reply.err, 'NOGROUP', 1, true) then
-      redis.call('XGROUP', 'CREATE', KEYS[1], group, '0', 'MKSTREAM')
+      createGroup(KEYS[1], group)
       if hadLedger then
-        -- the stream vanished under a live ledger (evicted, failover): the jobs it held are gone. A new
-        -- epoch makes the maintenance thread give the pending awards of older epochs their jobs again,
-        -- and a sweep that was running finishes in the old epoch and does not count
-        redis.call('SET', KEYS[2], ARGV[4] .. '-' .. redis.call('INCR', KEYS[2] .. ':losses'))
+        startEpochAfterLoss(KEYS[2], ARGV[4])
       end
       return false
     end

@@ -1,19 +1,11 @@
 -- Records the decisions of one page of observations in one step.
 -- A decision taken while the ledger is not known to be complete (lost Redis data, no full sweep
 -- since) is marked 'unverified': it is looked up before its first POST, even if claimed later.
--- A ledger that starts here gets its consumer group at once, so that the group's later absence
--- always means a lost stream.
 -- KEYS[1] counts, KEYS[2] issuance stream, KEYS[3] epoch, KEYS[4] swept epoch, KEYS[5..] one award
 -- hash per decision
 -- ARGV[1] now (ms), ARGV[2] consumer group; ARGV[3..] one JSON decision {state, rule, user, fields}
 -- per award key
-if redis.call('EXISTS', KEYS[3]) == 0 then
-  redis.call('SET', KEYS[3], ARGV[1])
-  local created = redis.pcall('XGROUP', 'CREATE', KEYS[2], ARGV[2], '0', 'MKSTREAM')
-  if type(created) == 'table' and created.err and not string.find(created.err, 'BUSYGROUP', 1, true) then
-    error(created.err)
-  end
-end
+startLedger(KEYS[3], KEYS[2], ARGV[2], ARGV[1])
 local epoch = redis.call('GET', KEYS[3])
 local unverified = redis.call('GET', KEYS[4]) ~= epoch
 local results = {}

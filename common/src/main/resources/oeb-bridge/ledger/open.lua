@@ -2,15 +2,11 @@
 -- under a live ledger (an evicted stream, a failover) means its jobs are gone: a new epoch makes
 -- the maintenance thread give the older pending awards their jobs again.
 -- KEYS[1] issuance stream, KEYS[2] epoch, KEYS[3] swept epoch; ARGV[1] group, ARGV[2] now (ms)
-local created = redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
-if type(created) == 'table' and created.err then
-  if string.find(created.err, 'BUSYGROUP', 1, true) then
-    return 'exists'
-  end
-  error(created.err)
+if not createGroup(KEYS[1], ARGV[1]) then
+  return 'exists'
 end
 if redis.call('EXISTS', KEYS[2]) == 1 then
-  redis.call('SET', KEYS[2], ARGV[2] .. '-' .. redis.call('INCR', KEYS[2] .. ':losses'))
+  startEpochAfterLoss(KEYS[2], ARGV[2])
   return 'recreated'
 end
 return 'created'

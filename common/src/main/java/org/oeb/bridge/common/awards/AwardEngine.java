@@ -102,7 +102,8 @@ public class AwardEngine {
 	 * A full sweep: every snapshot the connector has re-read from the LMS. Earned awards that
 	 * were never recorded (a lost hint, lost Redis data, a rule added later) are decided now;
 	 * the ledger keeps the others from firing twice. A sweep over all of an institution's
-	 * courses is framed by {@link #sweepStarted} and {@link #sweepFinished}.
+	 * courses is framed by {@link #sweepStarted}, {@link #courseSwept} and
+	 * {@link #sweepFinished}.
 	 */
 	public SweepReport reconcile(String institution, Iterable<LearnerProgress> snapshots) {
 		int observed = 0;
@@ -151,17 +152,6 @@ public class AwardEngine {
 		return this.ledger.verified(institution);
 	}
 
-	/**
-	 * A full sweep that started with {@code epoch} has covered every course: if the ledger was
-	 * lost before it started, it is complete again and first attempts stop looking up first.
-	 */
-	public void sweepFinished(String institution, String epoch) {
-		if (!this.ledger.sweepFinished(institution, epoch)) {
-			logger.warn("The award ledger of institution '{}' was lost during the sweep; awards are looked up "
-					+ "before they are issued until the next full sweep", institution);
-		}
-	}
-
 	/** One course of a full sweep that started with {@code epoch} was swept (by this or another replica). */
 	public void courseSwept(String institution, String course, String epoch) {
 		this.ledger.courseSwept(institution, course, epoch);
@@ -172,7 +162,12 @@ public class AwardEngine {
 	 * any replica; returns whether the ledger is complete now.
 	 */
 	public boolean sweepFinished(String institution, String epoch, java.util.Collection<String> courses) {
-		return this.ledger.sweepFinished(institution, epoch, courses);
+		boolean complete = this.ledger.sweepFinished(institution, epoch, courses);
+		if (!complete && !epoch.equals(this.ledger.epoch(institution))) {
+			logger.warn("The award ledger of institution '{}' was lost during the sweep; awards are looked up "
+					+ "before they are issued until the next full sweep", institution);
+		}
+		return complete;
 	}
 
 	/** The institution's rules, for connectors deciding what to read from their LMS. */

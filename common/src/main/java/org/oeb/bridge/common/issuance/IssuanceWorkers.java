@@ -114,11 +114,6 @@ public class IssuanceWorkers implements SmartLifecycle {
 		}
 	}
 
-	/** This replica's consumer name in the institutions' issuance streams. */
-	public String consumer() {
-		return this.consumer;
-	}
-
 	/** Institutions whose issuance stream cannot be read right now, with the error. */
 	public Map<String, String> unreadable() {
 		return Map.copyOf(this.unreadable);

@@ -265,11 +265,7 @@ class AwardPipelineTests {
 		String user = user();
 		this.engine.observe(PipelineFixture.completed("uni-a", "42", user, user + "@uni-a.example"));
 
-		await().atMost(PATIENCE).until(() -> this.ledger.pausedReason("uni-a").isPresent());
-		this.mvc.perform(get("/actuator/health/issuance"))
-			.andExpect(jsonPath("$.status").value("DOWN"))
-			.andExpect(jsonPath("$.details.uni-a.issuing").value("paused"))
-			.andExpect(jsonPath("$.details.uni-a.reason").value(org.hamcrest.Matchers.containsString("402")));
+		awaitPauseShownInHealth("402");
 		assertThat(award("course-42", user)).containsEntry("state", "pending");
 		assertThat(oeb.assertionsFor(user + "@uni-a.example")).isEmpty();
 
@@ -286,12 +282,7 @@ class AwardPipelineTests {
 		String user = user();
 		this.engine.observe(PipelineFixture.completed("uni-a", "42", user, user + "@uni-a.example"));
 
-		await().atMost(PATIENCE).until(() -> this.ledger.pausedReason("uni-a").isPresent());
-		this.mvc.perform(get("/actuator/health/issuance"))
-			.andExpect(jsonPath("$.status").value("DOWN"))
-			.andExpect(jsonPath("$.details.uni-a.issuing").value("paused"))
-			.andExpect(jsonPath("$.details.uni-a.reason").value(org.hamcrest.Matchers.containsString(
-					"refused the connector key (HTTP 401)")));
+		awaitPauseShownInHealth("refused the connector key (HTTP 401)");
 		Thread.sleep(500);
 		assertThat(award("course-42", user)).containsEntry("state", "pending").doesNotContainKey("failures");
 
@@ -437,6 +428,15 @@ class AwardPipelineTests {
 		assertThat(metrics).contains("bridge_awards_decisions_total{", "bridge_awards_issued_total{",
 				"bridge_awards_issuance_latency_seconds_count{", "bridge_awards_backlog{", "institution=\"uni-a\"");
 		assertThat(metrics).doesNotContain(user + "@uni-a.example", PipelineFixture.API_KEY);
+	}
+
+	/** Waits for uni-a's pause and checks that health shows it, with the reason. */
+	private void awaitPauseShownInHealth(String reason) throws Exception {
+		await().atMost(PATIENCE).until(() -> this.ledger.pausedReason("uni-a").isPresent());
+		this.mvc.perform(get("/actuator/health/issuance"))
+			.andExpect(jsonPath("$.status").value("DOWN"))
+			.andExpect(jsonPath("$.details.uni-a.issuing").value("paused"))
+			.andExpect(jsonPath("$.details.uni-a.reason").value(org.hamcrest.Matchers.containsString(reason)));
 	}
 
 	/** A new learner whose award OEB refused with a 400: a dead letter. */

@@ -60,7 +60,8 @@ class ClusterKeyLayoutTests {
 			engine.reconcile("uni-a", users.stream()
 				.map((user) -> PipelineFixture.completed("uni-a", "42", user, user + "@uni-a.example"))
 				.toList());
-			engine.sweepFinished("uni-a", epoch);
+			engine.courseSwept("uni-a", "42", epoch);
+			engine.sweepFinished("uni-a", epoch, List.of("42"));
 			engine.observe(PipelineFixture.completed("uni-dry", "42", "slot-e", "slot-e@uni-a.example"));
 			await().atMost(Duration.ofSeconds(20))
 				.until(() -> users.stream()
