@@ -14,11 +14,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.oeb.bridge.common.awards.AwardLedger;
-import org.oeb.bridge.moodle.poll.CoursePoller;
-import org.oeb.bridge.moodle.poll.CoursePoller.CycleReport;
+import org.oeb.bridge.common.connector.ConnectorSites;
+import org.oeb.bridge.common.connector.CoursePoller;
+import org.oeb.bridge.common.connector.CoursePoller.CycleReport;
+import org.oeb.bridge.common.connector.SiteStatus;
 import org.oeb.bridge.moodle.site.MoodleClient;
 import org.oeb.bridge.moodle.site.MoodleSites;
-import org.oeb.bridge.moodle.site.SiteStatus;
 import org.oeb.bridge.testing.FakeMoodle;
 import org.oeb.bridge.testing.FakeOeb;
 
@@ -70,7 +71,10 @@ class MoodleConnectorApplicationTests {
 	private CoursePoller poller;
 
 	@Autowired
-	private MoodleSites sites;
+	private ConnectorSites sites;
+
+	@Autowired
+	private MoodleSites moodleSites;
 
 	@Autowired
 	private AwardLedger ledger;
@@ -94,7 +98,7 @@ class MoodleConnectorApplicationTests {
 		properties.put("bridge.issuance.retry-initial", "100ms");
 		properties.put("bridge.issuance.maintenance-interval", "100ms");
 		properties.put("bridge.awards.redis-key-prefix", "test-moodle-awards-" + UUID.randomUUID());
-		properties.put("bridge.moodle.redis-key-prefix", "test-moodle-" + UUID.randomUUID());
+		properties.put("bridge.connector.redis-key-prefix", "test-moodle-" + UUID.randomUUID());
 		for (String institution : List.of("uni-a", "uni-badtoken", "uni-nograde", "uni-hidden")) {
 			oeb.actAsGateway(institution, GATEWAY_KEY);
 			String awards = "bridge.awards.institutions." + institution + ".";
@@ -103,6 +107,8 @@ class MoodleConnectorApplicationTests {
 			properties.put(site + "url", moodle.url());
 			properties.put(site + "webhook-secret", SECRET);
 			properties.put(site + "poll-interval", "1h");
+			// one learner per cycle re-checked without a change signal (⌈500 × 1h ÷ 1000h⌉)
+			properties.put(site + "recheck-within", "1000h");
 		}
 		rule(properties, "uni-a", 0, "course-42", COURSE_BADGE, "course-completed(course=42)");
 		rule(properties, "uni-a", 1, "quiz-77", ACTIVITY_BADGE, "activity-completed(course=42, activity=77)");
@@ -297,13 +303,14 @@ class MoodleConnectorApplicationTests {
 	}
 
 	@Test
-	void pollingACourseOf500LearnersWith5NewCompletionsCostsOneCallPerNewlyActiveLearnerPlusOne() {
+	void pollingACourseOf500LearnersWith5NewCompletionsCostsTwoCallsPlusOnePerLearnerRead() {
 		List<String> users = new java.util.ArrayList<>();
 		for (int i = 0; i < 500; i++) {
 			users.add(learner("500"));
 		}
 		CycleReport first = this.poller.poll("uni-a", "500", false);
-		assertThat(first.moodleCalls()).isEqualTo(1 + 500);
+		// roster + grades (the change signal) + one completion read per learner never seen
+		assertThat(first.lmsCalls()).isEqualTo(2 + 500);
 
 		for (String user : users.subList(100, 105)) {
 			moodle.completion("500", user, true, COMPLETED_AT).access("500", user, Instant.now());
@@ -313,12 +320,14 @@ class MoodleConnectorApplicationTests {
 		assertThat(second.learners()).isEqualTo(500);
 		assertThat(second.newCompletions()).isEqualTo(5);
 		assertThat(second.decisions()).isEqualTo(5);
-		assertThat(second.moodleCalls()).isEqualTo(1 + 5);
+		// 2 + changed (5) + re-check slice ⌈open (500) × poll-interval ÷ recheck-within⌉ (1)
+		assertThat(second.rechecked()).isEqualTo(1);
+		assertThat(second.lmsCalls()).isEqualTo(2 + 5 + 1);
 		for (String user : users.subList(100, 105)) {
 			awaitIssued("hall-500", user);
 		}
 		CycleReport third = this.poller.poll("uni-a", "500", false);
-		assertThat(third.moodleCalls()).isEqualTo(1);
+		assertThat(third.lmsCalls()).isEqualTo(2 + 0 + 1);
 	}
 
 	@Test
@@ -373,7 +382,7 @@ class MoodleConnectorApplicationTests {
 
 	@Test
 	void largeArrayParametersAreSplitBelowMaxInputVars() {
-		MoodleClient client = this.sites.client("uni-a");
+		MoodleClient client = this.moodleSites.client("uni-a");
 		List<String> ids = new java.util.ArrayList<>();
 		for (int i = 0; i < 1200; i++) {
 			ids.add(Integer.toString(900000 + i));
@@ -389,11 +398,11 @@ class MoodleConnectorApplicationTests {
 	@Autowired
 	private org.springframework.data.redis.core.StringRedisTemplate redis;
 
-	@Autowired
-	private org.oeb.bridge.moodle.site.MoodleProperties moodleProperties;
+	@org.springframework.beans.factory.annotation.Value("${bridge.connector.redis-key-prefix}")
+	private String connectorPrefix;
 
 	private String leaseKey(String course) {
-		return this.moodleProperties.redisKeyPrefix() + ":{uni-a}:lease:" + course;
+		return this.connectorPrefix + ":{uni-a}:lease:" + course;
 	}
 
 	private org.springframework.test.web.servlet.ResultActions hook(String path, String body) throws Exception {

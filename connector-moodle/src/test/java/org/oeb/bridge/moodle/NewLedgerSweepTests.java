@@ -7,7 +7,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.oeb.bridge.common.awards.AwardLedger;
-import org.oeb.bridge.moodle.poll.CoursePoller;
+import org.oeb.bridge.common.connector.CoursePoller;
 import org.oeb.bridge.testing.FakeMoodle;
 import org.oeb.bridge.testing.FakeOeb;
 
@@ -48,7 +48,7 @@ class NewLedgerSweepTests {
 		oeb.actAsGateway("uni-a", KEY).badgeClass(BADGE);
 		registry.add("bridge.issuance.gateway-url", oeb::baseUrl);
 		registry.add("bridge.awards.redis-key-prefix", () -> "test-new-ledger-" + UUID.randomUUID());
-		registry.add("bridge.moodle.redis-key-prefix", () -> "test-new-ledger-moodle-" + UUID.randomUUID());
+		registry.add("bridge.connector.redis-key-prefix", () -> "test-new-ledger-moodle-" + UUID.randomUUID());
 		registry.add("bridge.awards.institutions.uni-a.gateway-api-key", () -> KEY);
 		registry.add("bridge.awards.institutions.uni-a.rules[0].id", () -> "chemistry");
 		registry.add("bridge.awards.institutions.uni-a.rules[0].badge-class", () -> BADGE);

@@ -369,12 +369,12 @@ public final class BridgeBenchmark {
 		throw new IllegalStateException("no busy poll cycle of course " + course);
 	}
 
-	/** {count, sum} of {@code bridge_moodle_poll_calls} for the course's regular polls. */
+	/** {count, sum} of {@code bridge_connector_poll_calls} for the course's regular polls. */
 	private double[] pollSummary(String course) throws Exception {
 		String metrics = get("http://localhost:" + connectorPort() + "/actuator/prometheus");
 		double count = 0;
 		double sum = 0;
-		Pattern line = Pattern.compile("bridge_moodle_poll_calls_(count|sum)\\{([^}]*)\\} ([0-9.eE+-]+)");
+		Pattern line = Pattern.compile("bridge_connector_poll_calls_(count|sum)\\{([^}]*)\\} ([0-9.eE+-]+)");
 		Matcher matcher = line.matcher(metrics);
 		while (matcher.find()) {
 			if (matcher.group(2).contains("course=\"" + course + "\"") && matcher.group(2).contains("kind=\"poll\"")) {
@@ -546,7 +546,7 @@ public final class BridgeBenchmark {
 		String site = "--bridge.moodle.institutions." + INSTITUTION + ".";
 		List<String> arguments = new ArrayList<>(List.of("--server.port=18081",
 				"--bridge.issuance.gateway-url=http://localhost:18080", "--bridge.issuance.max-in-flight=64",
-				"--bridge.awards.redis-key-prefix=" + run + "-awards", "--bridge.moodle.redis-key-prefix=" + run + "-moodle",
+				"--bridge.awards.redis-key-prefix=" + run + "-awards", "--bridge.connector.redis-key-prefix=" + run + "-moodle",
 				awards + "gateway-api-key=" + KEY, site + "url=" + this.moodle.url(), site + "token=" + TOKEN,
 				site + "poll-interval=2s", site + "max-concurrent-requests=8", "--logging.level.root=WARN",
 				"--logging.level.org.oeb.bridge=WARN"));

@@ -168,7 +168,7 @@ public final class Sandbox {
 		String site = "--bridge.moodle.institutions." + INSTITUTION + ".";
 		return List.of("--server.port=8081", "--bridge.issuance.gateway-url=http://localhost:8080",
 				"--bridge.awards.redis-key-prefix=" + this.run + "-awards",
-				"--bridge.moodle.redis-key-prefix=" + this.run + "-moodle",
+				"--bridge.connector.redis-key-prefix=" + this.run + "-moodle",
 				awards + "gateway-api-key=" + CONNECTOR_KEY, awards + "rules[0].id=open-science-101",
 				awards + "rules[0].badge-class=" + BADGE_CLASS, awards + "rules[0].when=course-completed(course=42)",
 				site + "url=" + this.moodle.url(), site + "token=" + MOODLE_TOKEN, site + "webhook-secret=" + HOOK_SECRET,

@@ -3,9 +3,13 @@ package org.oeb.bridge.testing;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,7 +40,17 @@ public final class FakeMoodle implements AutoCloseable {
 	public static final Set<String> ALL_FUNCTIONS = Set.of("core_webservice_get_site_info",
 			"core_enrol_get_enrolled_users", "core_user_get_users_by_field", "core_enrol_get_users_courses",
 			"core_completion_get_course_completion_status", "core_completion_get_activities_completion_status",
-			"gradereport_user_get_grade_items", "core_course_get_courses_by_field");
+			"gradereport_user_get_grade_items", "core_course_get_courses_by_field",
+			"core_reportbuilder_retrieve_report");
+
+	/** Functions that take a {@code courseid} and fail for a course set by {@link #failCourse}. */
+	private static final Set<String> PER_COURSE_FUNCTIONS = Set.of("core_enrol_get_enrolled_users",
+			"core_completion_get_course_completion_status", "core_completion_get_activities_completion_status",
+			"gradereport_user_get_grade_items");
+
+	/** Moodle's {@code userdate()} default, {@code strftimedaydatetime} with leading zeros of %d and %I removed. */
+	private static final DateTimeFormatter USERDATE = DateTimeFormatter.ofPattern("EEEE, d MMMM yyyy, h:mm a",
+			Locale.ENGLISH);
 
 	private final WireMockServer server;
 
@@ -55,6 +69,10 @@ public final class FakeMoodle implements AutoCloseable {
 	private final Map<String, List<Activity>> activities = new ConcurrentHashMap<>();
 
 	private final Map<String, Map<String, List<Grade>>> grades = new ConcurrentHashMap<>();
+
+	private final Map<Integer, Report> reports = new ConcurrentHashMap<>();
+
+	private final Map<String, Failure> failedCourses = new ConcurrentHashMap<>();
 
 	private volatile boolean restDisabled;
 
@@ -136,6 +154,27 @@ public final class FakeMoodle implements AutoCloseable {
 		return this;
 	}
 
+	/**
+	 * A custom report from the "Course participants" source with the columns "Course full name with link", "Full
+	 * name with link", "Email address" and "Time completed", rows built at request time from completed completions.
+	 */
+	public FakeMoodle completionReport(int reportId, String timezoneId) {
+		this.reports.put(reportId, new Report(reportId, ZoneId.of(timezoneId)));
+		return this;
+	}
+
+	/** Every per-course call for {@code course} answers this Moodle error object (deleted course, missing capability). */
+	public FakeMoodle failCourse(String course, String exception, String errorcode, String message) {
+		this.failedCourses.put(course, new Failure(exception, errorcode, message));
+		return this;
+	}
+
+	/** Per-course calls for {@code course} answer normally again. */
+	public FakeMoodle healCourse(String course) {
+		this.failedCourses.remove(course);
+		return this;
+	}
+
 	/** Web Services calls received, optionally only of one function. */
 	public List<LoggedRequest> calls(String function) {
 		return this.server.findAll(WireMock.anyRequestedFor(WireMock.urlPathEqualTo("/webservice/rest/server.php")))
@@ -195,6 +234,12 @@ public final class FakeMoodle implements AutoCloseable {
 	record Grade(int id, String type, String name, Double raw, double min, double max, Instant graded) {
 	}
 
+	record Report(int id, ZoneId zone) {
+	}
+
+	record Failure(String exception, String errorcode, String message) {
+	}
+
 	private final class Behaviour implements ResponseDefinitionTransformerV2 {
 
 		@Override
@@ -228,6 +273,12 @@ public final class FakeMoodle implements AutoCloseable {
 				return WireMock.aResponse().withStatus(200).withHeader("Content-Type", "application/xml")
 					.withBody("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<RESPONSE></RESPONSE>").build();
 			}
+			if (PER_COURSE_FUNCTIONS.contains(function)) {
+				Failure failure = FakeMoodle.this.failedCourses.get(parameters.getOrDefault("courseid", ""));
+				if (failure != null) {
+					return error(failure.exception(), failure.errorcode(), failure.message());
+				}
+			}
 			Object answer = switch (function) {
 				case "core_webservice_get_site_info" -> siteInfo(functions);
 				case "core_enrol_get_enrolled_users" -> enrolled(parameters.get("courseid"), token);
@@ -237,6 +288,7 @@ public final class FakeMoodle implements AutoCloseable {
 				case "core_completion_get_activities_completion_status" ->
 					activityStatuses(parameters.get("courseid"), parameters.get("userid"));
 				case "gradereport_user_get_grade_items" -> gradeItems(parameters.get("courseid"), parameters.get("userid"));
+				case "core_reportbuilder_retrieve_report" -> retrieveReport(parameters);
 				default -> FakeMoodle.this.json.createArrayNode();
 			};
 			if (answer instanceof ResponseDefinition definition) {
@@ -385,7 +437,12 @@ public final class FakeMoodle implements AutoCloseable {
 					else {
 						item.put("graderaw", grade.raw());
 					}
-					item.put("gradedategraded", (grade.graded() != null) ? grade.graded().getEpochSecond() : 0);
+					if (grade.graded() == null) {
+						item.putNull("gradedategraded");
+					}
+					else {
+						item.put("gradedategraded", grade.graded().getEpochSecond());
+					}
 					item.put("gradeneedsupdate", false);
 					item.put("gradeishidden", false);
 					item.put("grademin", grade.min());
@@ -397,10 +454,115 @@ public final class FakeMoodle implements AutoCloseable {
 			return answer;
 		}
 
+		/**
+		 * core_reportbuilder_retrieve_report: {@code page} is 0-based (Moodle passes page + 1 to its table),
+		 * {@code perpage} defaults to 10, {@code totalrowcount} counts all rows.
+		 */
+		private Object retrieveReport(Map<String, String> parameters) {
+			Integer id = integer(parameters.get("reportid"), null);
+			Integer page = integer(parameters.get("page"), 0);
+			Integer perpage = integer(parameters.get("perpage"), 10);
+			if (id == null || page == null || perpage == null) {
+				return error("invalid_parameter_exception", "invalidparameter", "Invalid parameter value detected");
+			}
+			Report report = FakeMoodle.this.reports.get(id);
+			if (report == null) {
+				return error("dml_missing_record_exception", "invalidrecord",
+						"Can't find data record in database table reportbuilder_report.");
+			}
+			List<List<String>> all = completionRows(report.zone());
+			List<List<String>> shown = all;
+			if (perpage > 0) {
+				long from = Math.max(0L, (long) page * perpage);
+				shown = (from >= all.size()) ? List.of()
+						: all.subList((int) from, (int) Math.min(all.size(), from + perpage));
+			}
+			ObjectNode answer = FakeMoodle.this.json.createObjectNode();
+			ObjectNode details = answer.putObject("details");
+			details.put("id", report.id());
+			details.put("name", "Course completions");
+			details.put("source", "core_course\\reportbuilder\\datasource\\participants");
+			details.put("type", 0);
+			details.put("uniquerows", false);
+			details.putNull("conditiondata");
+			details.putNull("settingsdata");
+			details.put("contextid", 1);
+			details.put("component", "");
+			details.put("area", "");
+			details.put("itemid", 0);
+			details.put("usercreated", 2);
+			details.put("timecreated", 1725000000);
+			details.put("timemodified", 1725000000);
+			details.put("usermodified", 2);
+			details.put("sourcename", "Course participants");
+			details.putObject("modifiedby").put("id", 2).put("fullname", "Admin User")
+				.put("profileurl", url() + "/user/profile.php?id=2")
+				.put("profileimageurl", url() + "/theme/image.php/boost/core/1/u/f1")
+				.put("profileimageurlsmall", url() + "/theme/image.php/boost/core/1/u/f2");
+			ObjectNode data = answer.putObject("data");
+			ArrayNode headers = data.putArray("headers");
+			List.of("Course full name with link", "Full name with link", "Email address", "Time completed")
+				.forEach(headers::add);
+			ArrayNode rows = data.putArray("rows");
+			for (List<String> row : shown) {
+				ArrayNode columns = rows.addObject().putArray("columns");
+				row.forEach(columns::add);
+			}
+			data.put("totalrowcount", all.size());
+			answer.putArray("warnings");
+			return answer;
+		}
+
+		/** One row per enrolment with a completed course completion, by course id then user id. */
+		private List<List<String>> completionRows(ZoneId zone) {
+			List<List<String>> rows = new ArrayList<>();
+			Comparator<String> numeric = Comparator.comparingLong(Long::parseLong);
+			FakeMoodle.this.enrolments.keySet().stream().sorted(numeric).forEach((course) -> {
+				Map<String, User> users = FakeMoodle.this.enrolments.getOrDefault(course, Map.of());
+				users.keySet().stream().sorted(numeric).forEach((userId) -> {
+					Completion completion = FakeMoodle.this.completions.get(course + "/" + userId);
+					if (completion == null || !completion.completed()) {
+						return;
+					}
+					User user = users.get(userId);
+					String courseName = FakeMoodle.this.courseNames.getOrDefault(course, "Course " + course);
+					String completed = completion.criteriaTimes().stream().max(Comparator.naturalOrder())
+						.map((time) -> USERDATE.format(time.atZone(zone))).orElse("");
+					rows.add(List.of(
+							"<a href=\"" + url() + "/course/view.php?id=" + course + "\">" + courseName.replace("&", "&amp;")
+									+ "</a>",
+							"<a href=\"" + url() + "/user/profile.php?id=" + userId + "\">" + user.fullName() + "</a>",
+							escape((user.email() != null) ? user.email() : ""), completed));
+				});
+			});
+			return rows;
+		}
+
+		private Integer integer(String value, Integer absent) {
+			if (value == null) {
+				return absent;
+			}
+			try {
+				return Integer.valueOf(value.trim());
+			}
+			catch (NumberFormatException ex) {
+				return null;
+			}
+		}
+
+		/** PHP's {@code s()}: htmlspecialchars with quotes. */
+		private String escape(String text) {
+			return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+				.replace("'", "&#039;");
+		}
+
 		private ResponseDefinition error(String exception, String code, String message) {
+			ObjectNode body = FakeMoodle.this.json.createObjectNode();
+			body.put("exception", exception);
+			body.put("errorcode", code);
+			body.put("message", message);
 			return WireMock.aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-				.withBody("{\"exception\":\"" + exception + "\",\"errorcode\":\"" + code + "\",\"message\":\"" + message
-						+ "\"}")
+				.withBody(FakeMoodle.this.json.writeValueAsString(body))
 				.build();
 		}
 

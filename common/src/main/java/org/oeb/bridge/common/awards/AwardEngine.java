@@ -170,6 +170,20 @@ public class AwardEngine {
 		return complete;
 	}
 
+	/** Of {@code courses}, those already swept in {@code epoch} (by any replica). */
+	public java.util.Set<String> coursesSweptIn(String institution, String epoch, java.util.Collection<String> courses) {
+		return this.ledger.coursesSweptIn(institution, epoch, courses);
+	}
+
+	/**
+	 * The users for whom at least one of {@code ruleIds} has not settled yet; connectors read
+	 * only these.
+	 */
+	public java.util.Set<String> usersStillOpen(String institution, java.util.Collection<String> ruleIds,
+			java.util.Collection<String> userIds) {
+		return this.ledger.usersStillOpen(institution, ruleIds, userIds);
+	}
+
 	/** The institution's rules, for connectors deciding what to read from their LMS. */
 	public List<Rule> rules(String institution) {
 		InstitutionRules rules = this.institutions.get(institution);
@@ -260,6 +274,12 @@ public class AwardEngine {
 	/** One rule that holds for the learner, and what the ledger made of it. */
 	public record Decision(String ruleId, String userId, AwardState state, AwardLedger.DecideResult.Kind outcome,
 			Instant achievedAt) {
+
+		/** True unless the ledger already held this decision. */
+		public boolean isNew() {
+			return this.outcome != AwardLedger.DecideResult.Kind.EXISTS;
+		}
+
 	}
 
 	/** What a sweep found. */

@@ -243,6 +243,19 @@ public class AwardLedger {
 		return sweepFinished(institution, epoch);
 	}
 
+	/** Of {@code courses}, those swept in {@code epoch}. */
+	public java.util.Set<String> coursesSweptIn(String institution, String epoch, java.util.Collection<String> courses) {
+		List<String> asked = List.copyOf(courses);
+		List<Object> marks = this.redis.opsForHash().multiGet(keys(institution).sweptCourses(), List.copyOf(asked));
+		java.util.Set<String> swept = new java.util.LinkedHashSet<>();
+		for (int i = 0; i < asked.size(); i++) {
+			if (epoch.equals(marks.get(i))) {
+				swept.add(asked.get(i));
+			}
+		}
+		return swept;
+	}
+
 	/** Whether a full sweep has finished since the ledger last started empty. */
 	public boolean verified(String institution) {
 		AwardKeys keys = keys(institution);

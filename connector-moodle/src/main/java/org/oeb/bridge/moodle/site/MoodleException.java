@@ -1,28 +1,32 @@
 package org.oeb.bridge.moodle.site;
 
+import java.util.Set;
+
+import org.oeb.bridge.common.connector.LmsFailure;
+
 /**
  * A Web Services call that did not return data. {@link #configurationProblem()} tells whether
  * retrying can help: a bad token or a missing function or capability needs an administrator.
+ * A bad token, a function missing from the service, disabled web services and an unreachable
+ * site affect the whole site; any other error (a deleted course, a capability missing in one
+ * category) affects only the course it was read for.
  */
-public class MoodleException extends RuntimeException {
+public class MoodleException extends LmsFailure {
+
+	private static final Set<String> SITE_WIDE_ERRORS = Set.of("invalidtoken", "accessexception",
+			"servicenotavailable", "webservicenotavailable", "sitemaintenance", "enablewsdescription");
 
 	private final Kind kind;
 
-	private final String errorCode;
-
 	public MoodleException(Kind kind, String errorCode, String message) {
-		super(message, null, false, false);
+		super(errorCode, kind == Kind.MISCONFIGURED || kind == Kind.REST_DISABLED || kind == Kind.REFUSED,
+				kind == Kind.REST_DISABLED || kind == Kind.UNAVAILABLE || SITE_WIDE_ERRORS.contains(errorCode),
+				message);
 		this.kind = kind;
-		this.errorCode = errorCode;
 	}
 
 	public Kind kind() {
 		return this.kind;
-	}
-
-	/** Moodle's {@code errorcode}, or {@code null} when Moodle sent none. */
-	public String errorCode() {
-		return this.errorCode;
 	}
 
 	public boolean configurationProblem() {

@@ -22,17 +22,13 @@ import org.springframework.validation.annotation.Validated;
  * The Moodle site of each institution (the ids match {@code bridge.awards.institutions}).
  *
  * @param institutions by institution id
- * @param redisKeyPrefix prefix of the connector's Redis keys (leases, cursors, snapshots)
  * @param maxBodySize the largest request body the connector reads (webhooks, operator actions);
  * larger ones are refused with 413 before they are buffered
- * @param maxQueuedHints hints waiting for their re-read at once, per replica; more are refused
- * with 429 and Retry-After (the next poll reads the same state)
  */
 @Validated
 @ConfigurationProperties(prefix = "bridge.moodle", ignoreUnknownFields = false)
 public record MoodleProperties(@NotEmpty Map<String, @Valid @NotNull Site> institutions,
-		@DefaultValue("oeb-moodle") @NotBlank String redisKeyPrefix,
-		@DefaultValue("64KB") @NotNull DataSize maxBodySize, @DefaultValue("1000") @Min(1) int maxQueuedHints) {
+		@DefaultValue("64KB") @NotNull DataSize maxBodySize) {
 
 	public MoodleProperties {
 		institutions = (institutions != null) ? Map.copyOf(institutions) : Map.of();
@@ -45,6 +41,20 @@ public record MoodleProperties(@NotEmpty Map<String, @Valid @NotNull Site> insti
 			}
 			if (site.token() != null && !site.token().matches("[0-9a-fA-F]{32}")) {
 				throw new IllegalArgumentException(key + ".token must be a 32-character Moodle web service token");
+			}
+			if (site.recheckWithin() != null && !site.recheckWithin().isZero()
+					&& site.recheckWithin().compareTo(site.pollInterval()) < 0) {
+				throw new IllegalArgumentException(key + ".recheck-within (" + site.recheckWithin()
+						+ ") must be at least poll-interval (" + site.pollInterval() + "), or 0 to turn it off");
+			}
+			if (site.completionReport() != null && site.completionReport().timeZone() != null) {
+				try {
+					java.time.ZoneId.of(site.completionReport().timeZone());
+				}
+				catch (java.time.DateTimeException ex) {
+					throw new IllegalArgumentException(key + ".completion-report.time-zone is not a time zone id "
+							+ "(e.g. Europe/Berlin): '" + site.completionReport().timeZone() + "'");
+				}
 			}
 			if (site.sweepCron() != null && !CronExpression.isValidExpression(site.sweepCron())) {
 				throw new IllegalArgumentException(key + ".sweep-cron is not a valid cron expression "
@@ -65,7 +75,12 @@ public record MoodleProperties(@NotEmpty Map<String, @Valid @NotNull Site> insti
 	 * @param maxConcurrentRequests requests in flight to this site at once, per replica
 	 * @param maxArrayEntries array entries per request, below PHP's {@code max_input_vars}
 	 * @param requestTimeout how long one Web Services call may take
-	 * @param leaseTimeout a poll cycle's lease expires after this, if its replica died
+	 * @param leaseTimeout a poll cycle's lease lapses this long after its replica stopped
+	 * renewing it (a replica renews it while the cycle runs)
+	 * @param recheckWithin every learner not yet awarded is read again within this bound, a
+	 * slice per cycle, to find completions that no change signal shows (cron criteria,
+	 * overrides); {@code 0} turns it off
+	 * @param completionReport a custom report the admin built as a completion feed, or none
 	 */
 	public record Site(@NotNull URI url, @NotBlank String token, String webhookSecret,
 			@DefaultValue("5m") @NotNull Duration pollInterval, @DefaultValue("0 30 2 * * *") String sweepCron,
@@ -73,14 +88,28 @@ public record MoodleProperties(@NotEmpty Map<String, @Valid @NotNull Site> insti
 			@DefaultValue("4") @Min(1) @Max(32) int maxConcurrentRequests,
 			@DefaultValue("500") @Min(10) @Max(1000) int maxArrayEntries,
 			@DefaultValue("120s") @NotNull Duration requestTimeout,
-			@DefaultValue("15m") @NotNull Duration leaseTimeout) {
+			@DefaultValue("2m") @NotNull Duration leaseTimeout, @DefaultValue("6h") @NotNull Duration recheckWithin,
+			@Valid CompletionReport completionReport) {
 
 		@Override
 		public String toString() {
 			return "Site[url=" + this.url + ", token=******, webhookSecret=******, pollInterval=" + this.pollInterval
-					+ "]";
+					+ ", recheckWithin=" + this.recheckWithin + "]";
 		}
 
+	}
+
+	/**
+	 * A Moodle 4.1+ custom report from the "Course participants" source that lists course
+	 * completions (see the README for how an administrator builds it).
+	 *
+	 * @param id the report's id (the {@code id} in its URL)
+	 * @param timeZone the time zone of the connector's Moodle user, in which Moodle formats
+	 * "Time completed"
+	 * @param perPage rows per call
+	 */
+	public record CompletionReport(@Min(1) int id, @DefaultValue("UTC") @NotBlank String timeZone,
+			@DefaultValue("500") @Min(1) @Max(5000) int perPage) {
 	}
 
 }

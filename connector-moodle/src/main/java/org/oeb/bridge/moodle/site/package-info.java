@@ -1,2 +1,2 @@
-/** Moodle sites: the Web Services REST client, its typed errors, and whether each site is usable. */
+/** Moodle sites: their settings, the Web Services REST client and its typed errors. */
 package org.oeb.bridge.moodle.site;

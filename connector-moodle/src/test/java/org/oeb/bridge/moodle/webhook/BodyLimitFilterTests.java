@@ -22,8 +22,9 @@ class BodyLimitFilterTests {
 	private final BodyLimitFilter filter = new BodyLimitFilter(new MoodleProperties(
 			Map.of("uni-a", new MoodleProperties.Site(URI.create("https://moodle.uni-a.example"),
 					"0123456789abcdef0123456789abcdef", null, java.time.Duration.ofMinutes(5), "0 30 2 * * *",
-					List.of("student"), 4, 500, java.time.Duration.ofSeconds(120), java.time.Duration.ofMinutes(15))),
-			"oeb-moodle", DataSize.ofKilobytes(1), 1000));
+					List.of("student"), 4, 500, java.time.Duration.ofSeconds(120), java.time.Duration.ofMinutes(2),
+					java.time.Duration.ofHours(6), null)),
+			DataSize.ofKilobytes(1)));
 
 	@Test
 	void aDeclaredLengthOverTheLimitIsRefusedUnread() throws Exception {

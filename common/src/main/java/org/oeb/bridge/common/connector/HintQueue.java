@@ -1,4 +1,4 @@
-package org.oeb.bridge.moodle.webhook;
+package org.oeb.bridge.common.connector;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * Runs the re-read a hint asks for, in the background and at once; a hint that is already
+ * What every webhook receiver hands its hints to. Runs the re-read a hint asks for, in the background and at once; a hint that is already
  * waiting for the same learner and course is not queued twice, and at most
  * {@code max-queued-hints} wait at once. Hints are not stored: losing one costs only latency,
  * the next poll reads the same state.
@@ -26,36 +26,42 @@ public class HintQueue implements DisposableBean {
 	private final Set<String> waiting = ConcurrentHashMap.newKeySet();
 
 	private final ExecutorService executor = Executors.newFixedThreadPool(2, (task) -> {
-		Thread thread = new Thread(task, "moodle-hints");
+		Thread thread = new Thread(task, "connector-hints");
 		thread.setDaemon(true);
 		return thread;
 	});
 
-	public HintQueue(Reread reread, MeterRegistry meters, int capacity) {
+	private final String lms;
+
+	public HintQueue(String lms, Reread reread, MeterRegistry meters, int capacity) {
+		this.lms = lms;
 		this.reread = reread;
 		this.meters = meters;
 		this.capacity = capacity;
 	}
 
 	/** Queues the re-read; false when the queue is full (the caller answers 429). */
-	boolean submit(String institution, String course, String userId, String event) {
-		this.meters.counter("bridge.moodle.hints", "institution", institution, "event", event).increment();
+	public boolean submit(String institution, String course, String userId, String event) {
+		this.meters.counter("bridge.connector.hints", "lms", this.lms, "institution", institution, "event", event)
+			.increment();
 		String key = institution + "/" + course + "/" + userId;
 		if (this.waiting.contains(key)) {
 			return true;
 		}
 		synchronized (this.waiting) {
 			if (this.waiting.size() >= this.capacity) {
-				this.meters.counter("bridge.moodle.hints.refused", "institution", institution).increment();
+				this.meters.counter("bridge.connector.hints.refused", "lms", this.lms, "institution", institution)
+					.increment();
 				return false;
 			}
 			if (!this.waiting.add(key)) {
 				return true;
 			}
 		}
+		java.time.Instant arrivedAt = java.time.Instant.now();
 		this.executor.execute(() -> {
 			this.waiting.remove(key);
-			this.reread.reread(institution, course, userId);
+			this.reread.reread(institution, course, userId, arrivedAt);
 		});
 		return true;
 	}
@@ -69,7 +75,7 @@ public class HintQueue implements DisposableBean {
 	@FunctionalInterface
 	public interface Reread {
 
-		void reread(String institution, String course, String userId);
+		void reread(String institution, String course, String userId, java.time.Instant arrivedAt);
 
 	}
 

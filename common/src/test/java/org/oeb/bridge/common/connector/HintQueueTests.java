@@ -1,4 +1,4 @@
-package org.oeb.bridge.moodle.webhook;
+package org.oeb.bridge.common.connector;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,7 +18,7 @@ class HintQueueTests {
 		CountDownLatch release = new CountDownLatch(1);
 		CountDownLatch bothThreadsBusy = new CountDownLatch(2);
 		List<String> reread = new CopyOnWriteArrayList<>();
-		HintQueue queue = new HintQueue((institution, course, user) -> {
+		HintQueue queue = new HintQueue("moodle", (institution, course, user, arrivedAt) -> {
 			bothThreadsBusy.countDown();
 			try {
 				release.await(10, TimeUnit.SECONDS);

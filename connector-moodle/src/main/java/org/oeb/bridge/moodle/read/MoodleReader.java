@@ -1,4 +1,4 @@
-package org.oeb.bridge.moodle.poll;
+package org.oeb.bridge.moodle.read;
 
 import java.net.URI;
 import java.time.Instant;
@@ -49,19 +49,6 @@ class MoodleReader {
 					user.path("lastcourseaccess").asLong(0), courseName));
 		}
 		return learners;
-	}
-
-	/** One learner by id, for hints about someone not in the cached list. */
-	EnrolledLearner learner(MoodleClient client, String userId) {
-		JsonNode users = client.callInSlices("core_user_get_users_by_field", "values", List.of(userId),
-				Map.of("field", "id"));
-		for (JsonNode user : users) {
-			if (text(user.path("id")).equals(userId)) {
-				String email = user.has("email") ? user.path("email").asString(null) : null;
-				return new EnrolledLearner(userId, email, user.path("fullname").asString(""), 0, null);
-			}
-		}
-		return null;
 	}
 
 	/** Grades of every learner ({@code userId} 0) or of one, keyed by user id then grade item. */

@@ -1,4 +1,4 @@
-package org.oeb.bridge.moodle.site;
+package org.oeb.bridge.common.rules;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -6,12 +6,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.oeb.bridge.common.rules.Condition;
-import org.oeb.bridge.common.rules.Rule;
-
 /**
- * What must be read from Moodle for one course, derived from the rules that mention it: which
- * rules need course completion, activity states or grades.
+ * What a connector must read from the LMS for one course, derived from the rules that mention
+ * it: which rules need course completion, activity states or grades.
  */
 public record RuleNeeds(String course, Set<String> courseCompletionRules, Set<String> activityRules,
 		Set<String> gradeRules) {
@@ -46,23 +43,18 @@ public record RuleNeeds(String course, Set<String> courseCompletionRules, Set<St
 		return courses;
 	}
 
-	/** The Web Services functions the rules need, besides the ones every connector uses. */
-	public static Set<String> functions(List<Rule> rules) {
-		Set<String> functions = new TreeSet<>(Set.of("core_webservice_get_site_info", "core_enrol_get_enrolled_users",
-				"core_user_get_users_by_field"));
+	/** Whether any rule of the institution reads course completion, activity states, grades. */
+	public static RuleNeeds ofAllCourses(List<Rule> rules) {
+		Set<String> completion = new LinkedHashSet<>();
+		Set<String> activity = new LinkedHashSet<>();
+		Set<String> grade = new LinkedHashSet<>();
 		for (String course : courses(rules)) {
 			RuleNeeds needs = of(rules, course);
-			if (!needs.courseCompletionRules().isEmpty()) {
-				functions.add("core_completion_get_course_completion_status");
-			}
-			if (!needs.activityRules().isEmpty()) {
-				functions.add("core_completion_get_activities_completion_status");
-			}
-			if (!needs.gradeRules().isEmpty()) {
-				functions.add("gradereport_user_get_grade_items");
-			}
+			completion.addAll(needs.courseCompletionRules());
+			activity.addAll(needs.activityRules());
+			grade.addAll(needs.gradeRules());
 		}
-		return functions;
+		return new RuleNeeds(null, completion, activity, grade);
 	}
 
 	public Set<String> allRules() {

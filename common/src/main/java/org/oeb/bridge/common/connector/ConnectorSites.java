@@ -1,0 +1,109 @@
+package org.oeb.bridge.common.connector;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.oeb.bridge.common.awards.AwardEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the kit knows of each site and each course: the last check's or call's verdict, courses
+ * that failed on their own, and learners whose e-mail the LMS hides. A site that is not usable
+ * is not polled until a check passes again; a failed course is tried again each cycle.
+ */
+public class ConnectorSites {
+
+	private static final Logger logger = LoggerFactory.getLogger(ConnectorSites.class);
+
+	private final CourseSource source;
+
+	private final AwardEngine engine;
+
+	private final Map<String, SiteStatus> statuses = new ConcurrentHashMap<>();
+
+	private final Map<String, Map<String, SiteStatus>> courseProblems = new ConcurrentHashMap<>();
+
+	private final Map<String, String> identityProblems = new ConcurrentHashMap<>();
+
+	public ConnectorSites(CourseSource source, AwardEngine engine) {
+		this.source = source;
+		this.engine = engine;
+		source.institutions().forEach((institution) -> this.statuses.put(institution, SiteStatus.unknown()));
+	}
+
+	public Set<String> institutions() {
+		return this.source.institutions();
+	}
+
+	public CourseSource source() {
+		return this.source;
+	}
+
+	public SiteStatus status(String institution) {
+		return this.statuses.getOrDefault(institution, SiteStatus.unknown());
+	}
+
+	/** Checks the site now and records the verdict. */
+	public SiteStatus check(String institution) {
+		SiteStatus status = this.source.check(institution, this.engine.rules(institution));
+		record(institution, status);
+		return status;
+	}
+
+	/** A site-wide failure during polling: the site waits for the next passing check. */
+	void failed(String institution, LmsFailure failure) {
+		record(institution, SiteStatus.of(failure));
+	}
+
+	void courseFailed(String institution, String course, LmsFailure failure) {
+		SiteStatus previous = this.courseProblems.computeIfAbsent(institution, (key) -> new ConcurrentHashMap<>())
+			.put(course, SiteStatus.of(failure));
+		if (previous == null || !previous.message().equals(failure.getMessage())) {
+			logger.error("Course {} of institution '{}' is skipped, the other courses go on: {}", course,
+					institution, failure.getMessage());
+		}
+	}
+
+	void courseRead(String institution, String course) {
+		Map<String, SiteStatus> problems = this.courseProblems.get(institution);
+		if (problems != null && problems.remove(course) != null) {
+			logger.info("Course {} of institution '{}' can be read again", course, institution);
+		}
+	}
+
+	/** Courses that failed on their own in their last cycle, by course id. */
+	public Map<String, SiteStatus> courseProblems(String institution) {
+		return new TreeMap<>(this.courseProblems.getOrDefault(institution, Map.of()));
+	}
+
+	/** Learners whose e-mail the LMS hides; {@code null} clears it. */
+	void identityProblem(String institution, String problem) {
+		if (problem == null) {
+			this.identityProblems.remove(institution);
+		}
+		else {
+			this.identityProblems.put(institution, problem);
+		}
+	}
+
+	public String identityProblem(String institution) {
+		return this.identityProblems.get(institution);
+	}
+
+	private void record(String institution, SiteStatus status) {
+		SiteStatus previous = this.statuses.put(institution, status);
+		if (previous == null || previous.state() != status.state()) {
+			if (status.pollable()) {
+				logger.info("The {} site of institution '{}' is usable", this.source.lms(), institution);
+			}
+			else {
+				logger.error("The {} site of institution '{}' is {}: {}", this.source.lms(), institution,
+						status.state(), status.message());
+			}
+		}
+	}
+
+}
