@@ -371,7 +371,7 @@ public final class BridgeBenchmark {
 
 	/** {count, sum} of {@code bridge_connector_poll_calls} for the course's regular polls. */
 	private double[] pollSummary(String course) throws Exception {
-		String metrics = get("http://localhost:" + connectorPort() + "/actuator/prometheus");
+		String metrics = get("http://localhost:" + this.services.get(1).managementPort() + "/actuator/prometheus");
 		double count = 0;
 		double sum = 0;
 		Pattern line = Pattern.compile("bridge_connector_poll_calls_(count|sum)\\{([^}]*)\\} ([0-9.eE+-]+)");
@@ -544,7 +544,7 @@ public final class BridgeBenchmark {
 	private List<String> connectorArguments(String run, List<Integer> pollSizes) {
 		String awards = "--bridge.awards.institutions." + INSTITUTION + ".";
 		String site = "--bridge.moodle.institutions." + INSTITUTION + ".";
-		List<String> arguments = new ArrayList<>(List.of("--server.port=18081",
+		List<String> arguments = new ArrayList<>(List.of("--server.port=18081", "--management.server.port=19081",
 				"--bridge.issuance.gateway-url=http://localhost:18080", "--bridge.issuance.max-in-flight=64",
 				"--bridge.awards.redis-key-prefix=" + run + "-awards", "--bridge.connector.redis-key-prefix=" + run + "-moodle",
 				awards + "gateway-api-key=" + KEY, site + "url=" + this.moodle.url(), site + "token=" + TOKEN,
@@ -572,10 +572,6 @@ public final class BridgeBenchmark {
 
 	private int gatewayPort() {
 		return this.services.get(0).port();
-	}
-
-	private int connectorPort() {
-		return this.services.get(1).port();
 	}
 
 	private static String spreadBadge(long i) {

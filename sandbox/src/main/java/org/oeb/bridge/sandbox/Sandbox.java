@@ -73,7 +73,7 @@ public final class Sandbox {
 
 	private void run() throws Exception {
 		say("starting the OEB LMS Bridge sandbox in " + this.root);
-		requireFree(8080, 8081, 8082, 9080);
+		requireFree(8080, 8081, 8082, 9080, 9081);
 		LocalRedis.ensureRunning();
 		say(LocalRedis.startedEmbedded() ? "Redis: embedded redis-server on 127.0.0.1:6379"
 				: "Redis: the one answering on 127.0.0.1:6379 (this run's keys start with '" + this.run + "')");
@@ -122,7 +122,7 @@ public final class Sandbox {
 		say("OEB stored assertion " + assertion.entityId() + " of badge class " + BADGE_CLASS + " for "
 				+ assertion.recipient() + " (token requests to OEB so far: " + this.oeb.tokenRequestCount() + ")");
 		HttpResponse<String> counts = this.http.send(HttpRequest.newBuilder(
-				URI.create("http://localhost:8081/actuator/issuance/" + INSTITUTION))
+				URI.create("http://localhost:9081/actuator/issuance/" + INSTITUTION))
 			.header("Authorization", "Basic " + Base64.getEncoder()
 				.encodeToString(("operator:" + OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8)))
 			.build(), HttpResponse.BodyHandlers.ofString());
@@ -148,7 +148,7 @@ public final class Sandbox {
 					+ " ms after the hint (the poll interval is 5 s)");
 		}
 		say("running: gateway localhost:8080, connector-moodle localhost:8081, connector-canvas localhost:8082. Try "
-				+ "curl -u operator:" + OPERATOR_PASSWORD + " localhost:8081/actuator/issuance/demo, or "
+				+ "curl -u operator:" + OPERATOR_PASSWORD + " localhost:9081/actuator/issuance/demo (the connector's management port), or "
 				+ "curl -u operator:" + OPERATOR_PASSWORD + " localhost:9080/actuator/health (the gateway's management "
 				+ "port). Ctrl-C stops everything.");
 	}
@@ -166,7 +166,8 @@ public final class Sandbox {
 	private List<String> moodleArguments() {
 		String awards = "--bridge.awards.institutions." + INSTITUTION + ".";
 		String site = "--bridge.moodle.institutions." + INSTITUTION + ".";
-		return List.of("--server.port=8081", "--bridge.issuance.gateway-url=http://localhost:8080",
+		return List.of("--server.port=8081", "--management.server.port=9081",
+				"--bridge.issuance.gateway-url=http://localhost:8080",
 				"--bridge.awards.redis-key-prefix=" + this.run + "-awards",
 				"--bridge.connector.redis-key-prefix=" + this.run + "-moodle",
 				awards + "gateway-api-key=" + CONNECTOR_KEY, awards + "rules[0].id=open-science-101",
