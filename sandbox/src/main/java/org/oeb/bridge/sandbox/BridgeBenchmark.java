@@ -39,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>pipeline throughput: learners completing in the simulated Moodle until OEB holds their
  * awards (connector → gateway → fake OEB), with OEB answering in 0 ms and in 200 ms;</li>
  * <li>Moodle polling cost: calls per cycle for courses of 100, 1,000 and 10,000 learners with
- * 1% new completions;</li>
+ * 1% new completions, found by their visit or through a completion report;</li>
  * <li>peak heap and RSS of each service.</li>
  * </ol>
  * {@code -Dbenchmark.smoke=true} runs a short version (seconds instead of minutes);
@@ -62,6 +62,14 @@ public final class BridgeBenchmark {
 
 	private static final int BADGE_SPREAD = 500;
 
+	/** A second site whose completions come through a completion report (dry run: nothing issued). */
+	private static final String REPORT_INSTITUTION = "bench-report";
+
+	private static final int REPORT_PER_PAGE = 500;
+
+	/** ⌈open × poll-interval (2 s) ÷ recheck-within (6 h)⌉ = ⌈open ÷ 10,800⌉. */
+	private static final int RECHECK_SLICE_DIVISOR = 10_800;
+
 	private final boolean smoke = Boolean.getBoolean("benchmark.smoke");
 
 	private final boolean gatewayOnly = "gateway".equals(System.getProperty("benchmark.only"));
@@ -79,6 +87,8 @@ public final class BridgeBenchmark {
 	private FakeOeb oeb;
 
 	private FakeMoodle moodle;
+
+	private FakeMoodle reportMoodle;
 
 	private BridgeBenchmark(Path root) {
 		this.root = root;
@@ -111,6 +121,11 @@ public final class BridgeBenchmark {
 			this.moodle.course(Integer.toString(size), "Course of " + size);
 		}
 		this.moodle.course("7000", "Pipeline 0 ms").course("7200", "Pipeline 200 ms");
+		this.reportMoodle = FakeMoodle.start();
+		this.reportMoodle.token(TOKEN, FakeMoodle.ALL_FUNCTIONS).completionReport(1, "UTC");
+		for (int size : pollSizes) {
+			this.reportMoodle.course(Integer.toString(size), "Course of " + size);
+		}
 
 		Path logs = Files.createDirectories(this.root.resolve("sandbox/target/benchmark-logs"));
 		this.services.add(Service.start("gateway", Service.jarOf(this.root, "gateway"), gatewayArguments(run), logs));
@@ -276,7 +291,7 @@ public final class BridgeBenchmark {
 			this.moodle.enrol(course, user, "Learner " + user, "learner" + user + "@bench.example", "student");
 		}
 		// let a cycle see everybody incomplete first
-		awaitBusyCycle(course, Duration.ofSeconds(120));
+		callsUntilQuiet(INSTITUTION, course, 1, 3, Duration.ofSeconds(120));
 		Instant completed = Instant.now();
 		for (int i = 0; i < learners; i++) {
 			String user = Integer.toString(Integer.parseInt(course) * 100 + i);
@@ -326,58 +341,123 @@ public final class BridgeBenchmark {
 
 	// 4. Moodle polling cost
 
+	/**
+	 * Per course size and detection mode, the calls of the cycle that reads every learner for
+	 * the first time, of a quiet cycle, and of the cycle after 1% completed: by visiting the
+	 * course (the access signal), or without visiting, found through the completion report.
+	 */
 	private void pollingCost(List<Integer> sizes) throws Exception {
 		List<Map<String, Object>> rows = new ArrayList<>();
+		int reportRows = 0;
 		for (int size : sizes) {
-			String course = Integer.toString(size);
-			for (int i = 0; i < size; i++) {
-				String user = Integer.toString(1_000_000 + size * 10 + i);
-				this.moodle.enrol(course, user, "Learner " + user, "learner" + user + "@bench.example", "student");
+			for (boolean report : List.of(false, true)) {
+				String institution = report ? REPORT_INSTITUTION : INSTITUTION;
+				FakeMoodle site = report ? this.reportMoodle : this.moodle;
+				String course = Integer.toString(size);
+				for (int i = 0; i < size; i++) {
+					String user = Integer.toString(1_000_000 + size * 10 + i);
+					site.enrol(course, user, "Learner " + user, "learner" + user + "@bench.example", "student");
+				}
+				long pagesBefore = Math.max(1, (reportRows + REPORT_PER_PAGE - 1) / REPORT_PER_PAGE);
+				// a course without open learners costs the roster only; once read, 2 + re-check (+ report pages)
+				long first = callsUntilQuiet(institution, course, 1, 3 + (report ? pagesBefore : 0),
+						Duration.ofSeconds(600));
+				long quiet = cycleCalls(institution, course, (calls) -> true, Duration.ofSeconds(60));
+				int fresh = Math.max(1, size / 100);
+				Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+				for (int i = 0; i < fresh; i++) {
+					String user = Integer.toString(1_000_000 + size * 10 + i * 7);
+					site.completion(course, user, true, now);
+					if (!report) {
+						site.access(course, user, Instant.now());
+					}
+				}
+				reportRows += report ? fresh : 0;
+				long recheck = (size + RECHECK_SLICE_DIVISOR - 1) / RECHECK_SLICE_DIVISOR;
+				long pagesAfter = Math.max(1, (reportRows + REPORT_PER_PAGE - 1) / REPORT_PER_PAGE);
+				long busy;
+				if (report) {
+					// a reported completion costs no call of its own: take the first cycle that began after it
+					cycleCalls(institution, course, (any) -> true, Duration.ofSeconds(60));
+					busy = cycleCalls(institution, course, (any) -> true, Duration.ofSeconds(60));
+				}
+				else {
+					busy = callsUntilQuiet(institution, course, quiet, quiet, Duration.ofSeconds(120));
+				}
+				Map<String, Object> row = new LinkedHashMap<>();
+				row.put("learners", size);
+				row.put("mode", report ? "completion report, no visit" : "visit (access signal)");
+				row.put("newCompletions", fresh);
+				row.put("firstCycleCalls", first);
+				row.put("quietCycleCalls", quiet);
+				row.put("cycleCallsWithNewCompletions", busy);
+				row.put("formula", report
+						? "2 + p + r = 2 + " + pagesAfter + " + " + recheck + " = " + (2 + pagesAfter + recheck)
+						: "2 + a + r = 2 + " + fresh + " + " + recheck + " = " + (2 + fresh + recheck));
+				rows.add(row);
 			}
-			long first = awaitBusyCycle(course, Duration.ofSeconds(600));
-			int fresh = Math.max(1, size / 100);
-			Instant now = Instant.now();
-			for (int i = 0; i < fresh; i++) {
-				String user = Integer.toString(1_000_000 + size * 10 + i * 7);
-				this.moodle.completion(course, user, true, now).access(course, user, now);
-			}
-			long steady = awaitBusyCycle(course, Duration.ofSeconds(120));
-			Map<String, Object> row = new LinkedHashMap<>();
-			row.put("learners", size);
-			row.put("newCompletions", fresh);
-			row.put("firstCycleCalls", first);
-			row.put("cycleCallsWithNewCompletions", steady);
-			row.put("formula", "1 + " + fresh + " = " + (1 + fresh));
-			rows.add(row);
 		}
 		this.results.put("moodlePolling", rows);
 	}
 
-	/** Calls of the next cycle that makes more than one call (quiet cycles make exactly one). */
-	private long awaitBusyCycle(String course, Duration timeout) throws Exception {
-		double[] before = pollSummary(course);
+	/**
+	 * The calls the work waiting for the course costs, however many cycles it spreads over (a
+	 * cycle may begin while learners are being added): the calls of the cycles until one costs
+	 * at most {@code quietAfter}, less {@code quietBefore} for each cycle but the first.
+	 */
+	private long callsUntilQuiet(String institution, String course, long quietBefore, long quietAfter,
+			Duration timeout) throws Exception {
+		long total = 0;
+		int cycles = 0;
 		Instant deadline = Instant.now().plus(timeout);
 		while (Instant.now().isBefore(deadline)) {
-			double[] now = pollSummary(course);
-			double cycles = now[0] - before[0];
-			double calls = now[1] - before[1];
-			if (calls > cycles) {
-				return (long) (calls - (cycles - 1));
+			long calls = cycleCalls(institution, course, (any) -> true, Duration.between(Instant.now(), deadline));
+			if (Boolean.getBoolean("benchmark.verbose")) {
+				System.out.println("[benchmark] " + institution + " course " + course + ": a cycle of " + calls + " calls");
 			}
-			Thread.sleep(200);
+			if (calls <= quietAfter && cycles > 0) {
+				return total - (cycles - 1) * quietBefore;
+			}
+			if (calls > quietBefore || cycles > 0) {
+				total += calls;
+				cycles++;
+			}
 		}
-		throw new IllegalStateException("no busy poll cycle of course " + course);
+		throw new IllegalStateException("the work on course " + course + " of " + institution + " did not end");
+	}
+
+	/** The calls of the institution's next cycle of the course whose call count satisfies {@code wanted}. */
+	private long cycleCalls(String institution, String course, java.util.function.LongPredicate wanted,
+			Duration timeout) throws Exception {
+		Instant deadline = Instant.now().plus(timeout);
+		double[] before = pollSummary(institution, course);
+		while (Instant.now().isBefore(deadline)) {
+			Thread.sleep(100);
+			double[] now = pollSummary(institution, course);
+			if (now[0] == before[0]) {
+				continue;
+			}
+			// one cycle ended since the last sample: its calls are the difference of the sums
+			long calls = (long) (now[1] - before[1]);
+			if (now[0] == before[0] + 1 && wanted.test(calls)) {
+				return calls;
+			}
+			before = now;
+		}
+		throw new IllegalStateException("no such poll cycle of course " + course + " of " + institution
+				+ " within " + timeout + " (cycles so far " + before[0] + ", calls " + before[1] + ")");
 	}
 
 	/** {count, sum} of {@code bridge_connector_poll_calls} for the course's regular polls. */
-	private double[] pollSummary(String course) throws Exception {
+	private double[] pollSummary(String institution, String course) throws Exception {
 		String metrics = get("http://localhost:" + this.services.get(1).managementPort() + "/actuator/prometheus");
 		double count = 0;
 		double sum = 0;
 		Pattern line = Pattern.compile("bridge_connector_poll_calls_(count|sum)\\{([^}]*)\\} ([0-9.eE+-]+)");
 		Matcher matcher = line.matcher(metrics);
 		while (matcher.find()) {
-			if (matcher.group(2).contains("course=\"" + course + "\"") && matcher.group(2).contains("kind=\"poll\"")) {
+			if (matcher.group(2).contains("course=\"" + course + "\"") && matcher.group(2).contains("kind=\"poll\"")
+					&& matcher.group(2).contains("institution=\"" + institution + "\"")) {
 				if (matcher.group(1).equals("count")) {
 					count = Double.parseDouble(matcher.group(3));
 				}
@@ -516,13 +596,14 @@ public final class BridgeBenchmark {
 					row.get("secondsFromFirstReadToLastAward"), row.get("issueCallsPerAchievement"));
 		}
 		System.out.println();
-		System.out.println("4. Moodle calls per poll cycle (course-completion rule, 1% new completions)");
-		System.out.printf(Locale.ROOT, "%9s | %11s | %12s | %12s | %s%n", "learners", "new", "first cycle",
-				"next cycle", "formula 1 + a");
+		System.out.println("4. Moodle calls per poll cycle (course-completion rule, 1% new completions; a: learners "
+				+ "who visited, p: report pages, r: re-check slice)");
+		System.out.printf(Locale.ROOT, "%9s | %-27s | %6s | %11s | %7s | %10s | %s%n", "learners", "mode", "new",
+				"first cycle", "quiet", "next cycle", "formula");
 		for (Map<String, Object> row : (List<Map<String, Object>>) this.results.getOrDefault("moodlePolling", List.of())) {
-			System.out.printf(Locale.ROOT, "%9s | %11s | %12s | %12s | %s%n", row.get("learners"),
-					row.get("newCompletions"), row.get("firstCycleCalls"), row.get("cycleCallsWithNewCompletions"),
-					row.get("formula"));
+			System.out.printf(Locale.ROOT, "%9s | %-27s | %6s | %11s | %7s | %10s | %s%n", row.get("learners"),
+					row.get("mode"), row.get("newCompletions"), row.get("firstCycleCalls"), row.get("quietCycleCalls"),
+					row.get("cycleCallsWithNewCompletions"), row.get("formula"));
 		}
 		System.out.println();
 		System.out.println("5. Peak memory");
@@ -556,6 +637,16 @@ public final class BridgeBenchmark {
 		for (int size : pollSizes) {
 			arguments.addAll(rule(awards, rule++, "poll-" + size, BADGE_POLL, Integer.toString(size)));
 		}
+		String reportAwards = "--bridge.awards.institutions." + REPORT_INSTITUTION + ".";
+		String reportSite = "--bridge.moodle.institutions." + REPORT_INSTITUTION + ".";
+		arguments.addAll(List.of(site + "recheck-within=6h", reportAwards + "gateway-api-key=" + KEY,
+				reportAwards + "dry-run=true", reportSite + "url=" + this.reportMoodle.url(), reportSite + "token=" + TOKEN,
+				reportSite + "poll-interval=2s", reportSite + "recheck-within=6h", reportSite + "max-concurrent-requests=8",
+				reportSite + "completion-report.id=1", reportSite + "completion-report.per-page=" + REPORT_PER_PAGE));
+		rule = 0;
+		for (int size : pollSizes) {
+			arguments.addAll(rule(reportAwards, rule++, "poll-" + size, BADGE_POLL, Integer.toString(size)));
+		}
 		return arguments;
 	}
 
@@ -579,7 +670,7 @@ public final class BridgeBenchmark {
 	}
 
 	private void stop() {
-		Service.stopAll(this.services, this.oeb, this.moodle);
+		Service.stopAll(this.services, this.oeb, this.moodle, this.reportMoodle);
 	}
 
 	private static double round(double value) {
