@@ -202,19 +202,11 @@ public class AwardEngine {
 			Optional<String> email = usableEmail(learner.email());
 			AwardState state = dryRun ? AwardState.DRY_RUN
 					: email.isPresent() ? AwardState.PENDING : AwardState.PENDING_IDENTITY;
-			Map<String, String> fields = new LinkedHashMap<>();
-			fields.put("rule", item.rule().id());
-			fields.put("user", learner.userId());
-			fields.put("badgeClass", item.rule().badgeClass());
-			fields.put("email", email.orElse(""));
-			fields.put("name", (learner.fullName() != null) ? learner.fullName() : "");
-			fields.put("notify", Boolean.toString(item.rule().notifyLearner()));
-			fields.put("lms", item.progress().lms());
-			fields.put("course", item.progress().courseId());
-			fields.put("achievedAt", item.achievement().achievedAt().toString());
-			fields.put("decidedAt", Instant.now().toString());
-			fields.put("evidence", this.json.writeValueAsString(item.achievement().evidence()));
-			toRecord.add(new AwardLedger.Decision(item.rule().id(), learner.userId(), state, fields));
+			Award award = new Award(item.rule().id(), learner.userId(), item.rule().badgeClass(), email.orElse(""),
+					learner.fullName(), item.rule().notifyLearner(), item.progress().lms(), item.progress().courseId(),
+					item.achievement().achievedAt(), Instant.now(),
+					this.json.writeValueAsString(item.achievement().evidence()));
+			toRecord.add(new AwardLedger.Decision(state, award));
 		}
 		List<AwardLedger.DecideResult> results = this.ledger.decideAll(institution, toRecord);
 		List<Decision> decisions = new ArrayList<>();

@@ -71,9 +71,8 @@ public class AwardLedger {
 	 * {@code dry-run} entry is promoted when the new state differs (an e-mail appeared, or
 	 * dry-run was switched off).
 	 */
-	public DecideResult decide(String institution, String ruleId, String userId, AwardState state,
-			Map<String, String> fields) {
-		return decideAll(institution, List.of(new Decision(ruleId, userId, state, fields))).get(0);
+	public DecideResult decide(String institution, AwardState state, Award award) {
+		return decideAll(institution, List.of(new Decision(state, award))).get(0);
 	}
 
 	/**
@@ -104,9 +103,7 @@ public class AwardLedger {
 			json.put("state", decision.state().value());
 			json.put("rule", decision.ruleId());
 			json.put("user", decision.userId());
-			Map<String, String> fields = new LinkedHashMap<>();
-			decision.fields().forEach((name, value) -> fields.put(name, (value != null) ? value : ""));
-			json.put("fields", fields);
+			json.put("fields", decision.award().ledgerFields());
 			args.add(JSON.writeValueAsString(json));
 		}
 		if (!toRecord.isEmpty()) {
@@ -395,8 +392,17 @@ public class AwardLedger {
 
 	}
 
-	/** A decision to record: the award of {@code ruleId} to {@code userId} in {@code state}. */
-	public record Decision(String ruleId, String userId, AwardState state, Map<String, String> fields) {
+	/** A decision to record: the award in {@code state}. */
+	public record Decision(AwardState state, Award award) {
+
+		public String ruleId() {
+			return this.award.ruleId();
+		}
+
+		public String userId() {
+			return this.award.userId();
+		}
+
 	}
 
 }

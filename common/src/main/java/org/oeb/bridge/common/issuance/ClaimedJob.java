@@ -3,6 +3,8 @@ package org.oeb.bridge.common.issuance;
 import java.time.Instant;
 import java.util.Map;
 
+import org.oeb.bridge.common.awards.Award;
+
 /**
  * A job this worker owns: the award's ledger fields as they were when it was claimed, and the
  * fence every outcome must present.
@@ -13,25 +15,31 @@ import java.util.Map;
  * @param posted whether the claim already counted as the POST attempt (a first attempt in a
  * complete ledger); otherwise the award is looked up first
  * @param ledgerVerified whether a full sweep has finished since the ledger last started empty
- * @param award the award's ledger fields
+ * @param fields the award's ledger fields: the {@link Award} and the issuing bookkeeping
  */
 record ClaimedJob(String institution, String entry, long fence, boolean posted, boolean ledgerVerified,
-		Map<String, String> award) {
+		Map<String, String> fields) {
+
+	/** What is to be issued. */
+	Award award() {
+		return Award.fromLedger(this.fields);
+	}
 
 	String ruleId() {
-		return this.award.get("rule");
+		return this.fields.get("rule");
 	}
 
 	String userId() {
-		return this.award.get("user");
+		return this.fields.get("user");
 	}
 
+	/** An attempt's bookkeeping field (kept by the issuing scripts), empty when absent. */
 	String field(String name) {
-		return this.award.getOrDefault(name, "");
+		return this.fields.getOrDefault(name, "");
 	}
 
 	long number(String name) {
-		String value = this.award.get(name);
+		String value = this.fields.get(name);
 		return (value == null || value.isEmpty()) ? 0 : Long.parseLong(value);
 	}
 
@@ -42,8 +50,7 @@ record ClaimedJob(String institution, String entry, long fence, boolean posted, 
 	}
 
 	Instant decidedAt() {
-		String value = this.award.get("decidedAt");
-		return (value == null || value.isEmpty()) ? null : Instant.parse(value);
+		return award().decidedAt();
 	}
 
 }

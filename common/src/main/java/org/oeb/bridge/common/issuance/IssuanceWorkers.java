@@ -432,8 +432,8 @@ public class IssuanceWorkers implements SmartLifecycle {
 		else {
 			verdict = this.policy.beforeLookUp(job, this.clock.instant());
 			if (verdict == null) {
-				Outcome found = this.issuer.lookUp(job.institution(), apiKey, job.field("badgeClass"),
-						job.field("email"), lookUpMatch(job));
+				Outcome found = this.issuer.lookUp(job.institution(), apiKey, job.award().badgeClass(),
+						job.award().email(), lookUpMatch(job));
 				verdict = this.policy.afterLookUp(job, found, this.clock.instant());
 				if (verdict instanceof Verdict.PostNow) {
 					if (!this.claiming) {
@@ -452,8 +452,8 @@ public class IssuanceWorkers implements SmartLifecycle {
 		}
 		if (verdict instanceof Verdict.LookUpExisting) {
 			if (this.claiming) {
-				Outcome found = this.issuer.lookUp(job.institution(), apiKey, job.field("badgeClass"),
-						job.field("email"), Match.activeAward(this.clock.instant()));
+				Outcome found = this.issuer.lookUp(job.institution(), apiKey, job.award().badgeClass(),
+						job.award().email(), Match.activeAward(this.clock.instant()));
 				verdict = this.policy.afterExistingLookUp(job, found, this.clock.instant());
 			}
 			else {

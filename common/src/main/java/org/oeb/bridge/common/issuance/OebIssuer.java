@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import feign.FeignException;
 import feign.Response;
+import org.oeb.bridge.common.awards.Award;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -38,9 +39,9 @@ class OebIssuer {
 		this.gateway = gateway;
 	}
 
-	Outcome issue(String institution, String apiKey, Map<String, String> award) {
+	Outcome issue(String institution, String apiKey, Award award) {
 		String body = issueBody(award);
-		try (Response response = this.gateway.issue(institution, award.get("badgeClass"), apiKey, body)) {
+		try (Response response = this.gateway.issue(institution, award.badgeClass(), apiKey, body)) {
 			int status = response.status();
 			JsonNode answer = read(response);
 			if (status == 200 || status == 201) {
@@ -152,16 +153,16 @@ class OebIssuer {
 		return new Outcome.Refused("HTTP " + status + meaning + describe(answer));
 	}
 
-	private String issueBody(Map<String, String> award) {
+	private String issueBody(Award award) {
 		ObjectNode body = this.json.createObjectNode();
 		ObjectNode recipient = body.putObject("recipient");
-		recipient.put("identity", award.get("email"));
+		recipient.put("identity", award.email());
 		recipient.put("type", "email");
-		body.put("notify", Boolean.parseBoolean(award.getOrDefault("notify", "true")));
+		body.put("notify", award.notifyLearner());
 		body.put("allowDuplicateAwards", false);
 		ArrayNode evidence = body.putArray("evidence");
 		StringBuilder narrative = new StringBuilder();
-		for (JsonNode item : this.json.readTree(award.getOrDefault("evidence", "[]"))) {
+		for (JsonNode item : this.json.readTree(award.evidence())) {
 			ObjectNode entry = evidence.addObject();
 			String url = item.path("url").asString("");
 			if (!url.isEmpty()) {
@@ -172,7 +173,7 @@ class OebIssuer {
 			narrative.append((narrative.length() > 0) ? "\n\n" : "").append(text);
 		}
 		body.put("narrative", narrative.toString());
-		String name = award.getOrDefault("name", "");
+		String name = award.name();
 		if (!name.isBlank()) {
 			ObjectNode profile = body.putObject("extensions").putObject("extensions:recipientProfile");
 			profile.put("@context", RECIPIENT_PROFILE_CONTEXT);

@@ -96,7 +96,7 @@ class IssuingFaultTests {
 	void jobOfAKilledReplicaIsTakenOverWithinSecondsAndLookedUpNotSentAgain() throws Exception {
 		oeb.issueDelay(Duration.ofSeconds(3));
 		String user = users(1).get(0);
-		this.ledger.decide("uni-a", "course-42", user, AwardState.PENDING, fields(user));
+		this.ledger.decide("uni-a", AwardState.PENDING, award42(user));
 		Process doomed = replicaProcess(Map.of());
 		try {
 			await().atMost(Duration.ofSeconds(60)).until(() -> oeb.issueCallsFor(email(user)).size() == 1);
@@ -236,8 +236,8 @@ class IssuingFaultTests {
 		String epoch = this.ledger.epoch("uni-a");
 		// the sweep re-decides both while issuing is held back, and finishes before either is claimed
 		redis.opsForValue().set(this.ledger.keys("uni-a").paused(), "held back by the test");
-		this.ledger.decide("uni-a", "course-42", user, AwardState.PENDING, fields(user));
-		this.ledger.decide("uni-a", "course-42", other, AwardState.PENDING, fields(other));
+		this.ledger.decide("uni-a", AwardState.PENDING, award42(user));
+		this.ledger.decide("uni-a", AwardState.PENDING, award42(other));
 		assertThat(this.ledger.sweepFinished("uni-a", epoch)).isTrue();
 		this.ledger.resume("uni-a");
 
@@ -253,7 +253,7 @@ class IssuingFaultTests {
 		assertThat(this.ledger.verified("uni-a")).isTrue();
 
 		String later = users(1).get(0);
-		this.ledger.decide("uni-a", "course-42", later, AwardState.PENDING, fields(later));
+		this.ledger.decide("uni-a", AwardState.PENDING, award42(later));
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(award(later)).containsEntry("state",
 				"issued"));
 		assertThat(award(later)).containsEntry("issuedBy", "issue").doesNotContainKey("unverified");
@@ -366,20 +366,9 @@ class IssuingFaultTests {
 		return this.ledger.award("uni-a", "course-42", user);
 	}
 
-	private static Map<String, String> fields(String user) {
-		Map<String, String> fields = new LinkedHashMap<>();
-		fields.put("rule", "course-42");
-		fields.put("user", user);
-		fields.put("badgeClass", PipelineFixture.COURSE_BADGE);
-		fields.put("email", email(user));
-		fields.put("name", "Learner " + user);
-		fields.put("notify", "true");
-		fields.put("lms", "moodle");
-		fields.put("course", "42");
-		fields.put("achievedAt", "2026-05-04T12:00:00Z");
-		fields.put("decidedAt", Instant.now().toString());
-		fields.put("evidence", "[]");
-		return fields;
+	private static Award award42(String user) {
+		return new Award("course-42", user, PipelineFixture.COURSE_BADGE, email(user), "Learner " + user, true, "moodle",
+				"42", Instant.parse("2026-05-04T12:00:00Z"), Instant.now(), "[]");
 	}
 
 	private static LearnerProgress completed(String user) {
