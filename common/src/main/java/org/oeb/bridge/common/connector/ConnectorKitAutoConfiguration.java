@@ -7,7 +7,9 @@ import org.oeb.bridge.common.awards.AwardEngine;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -41,6 +43,15 @@ public class ConnectorKitAutoConfiguration {
 	@Bean
 	PollScheduler pollScheduler(ConnectorSites sites, CoursePoller poller, AwardEngine engine) {
 		return new PollScheduler(sites, poller, engine);
+	}
+
+	/** Before everything else, on every path: no spelling of a path slips past it. */
+	@Bean
+	FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(ConnectorProperties connector) {
+		FilterRegistrationBean<BodyLimitFilter> registration = new FilterRegistrationBean<>(
+				new BodyLimitFilter(connector.maxBodySize().toBytes()));
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
 	}
 
 	@Bean

@@ -15,20 +15,16 @@ import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.scheduling.support.CronExpression;
-import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * The Moodle site of each institution (the ids match {@code bridge.awards.institutions}).
  *
  * @param institutions by institution id
- * @param maxBodySize the largest request body the connector reads (webhooks, operator actions);
- * larger ones are refused with 413 before they are buffered
  */
 @Validated
 @ConfigurationProperties(prefix = "bridge.moodle", ignoreUnknownFields = false)
-public record MoodleProperties(@NotEmpty Map<String, @Valid @NotNull Site> institutions,
-		@DefaultValue("64KB") @NotNull DataSize maxBodySize) {
+public record MoodleProperties(@NotEmpty Map<String, @Valid @NotNull Site> institutions) {
 
 	public MoodleProperties {
 		institutions = (institutions != null) ? Map.copyOf(institutions) : Map.of();

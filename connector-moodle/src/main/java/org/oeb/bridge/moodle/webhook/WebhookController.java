@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.oeb.bridge.common.connector.BodyLimitFilter;
 import org.oeb.bridge.common.connector.HintQueue;
 import org.oeb.bridge.moodle.site.MoodleProperties;
 import org.slf4j.Logger;

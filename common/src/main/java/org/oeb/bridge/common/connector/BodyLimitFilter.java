@@ -1,4 +1,4 @@
-package org.oeb.bridge.moodle.webhook;
+package org.oeb.bridge.common.connector;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,27 +13,21 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.oeb.bridge.moodle.site.MoodleProperties;
 
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies over {@code bridge.moodle.max-body-size} with 413 before they are
+ * Refuses request bodies over {@code bridge.connector.max-body-size} with 413 before they are
  * buffered: a declared length over the limit is refused unread, and a body without one
  * (chunked) is counted while it is read. It applies to every path of the connector, so no
  * spelling of a path can slip past it.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
-class BodyLimitFilter extends OncePerRequestFilter {
+public class BodyLimitFilter extends OncePerRequestFilter {
 
 	private final long limit;
 
-	BodyLimitFilter(MoodleProperties properties) {
-		this.limit = properties.maxBodySize().toBytes();
+	public BodyLimitFilter(long limit) {
+		this.limit = limit;
 	}
 
 	@Override
@@ -55,7 +49,7 @@ class BodyLimitFilter extends OncePerRequestFilter {
 	}
 
 	/** Thrown while reading a body that goes past the limit. */
-	static final class BodyTooLargeException extends IOException {
+	public static final class BodyTooLargeException extends IOException {
 
 		private final long limit;
 
@@ -64,7 +58,7 @@ class BodyLimitFilter extends OncePerRequestFilter {
 			this.limit = limit;
 		}
 
-		long limit() {
+		public long limit() {
 			return this.limit;
 		}
 

@@ -1,17 +1,12 @@
-package org.oeb.bridge.moodle.webhook;
+package org.oeb.bridge.common.connector;
 
 import java.io.IOException;
-import java.net.URI;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
-import org.oeb.bridge.moodle.site.MoodleProperties;
 
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
-import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,12 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Bodies over the limit are refused before they are buffered, declared or chunked. */
 class BodyLimitFilterTests {
 
-	private final BodyLimitFilter filter = new BodyLimitFilter(new MoodleProperties(
-			Map.of("uni-a", new MoodleProperties.Site(URI.create("https://moodle.uni-a.example"),
-					"0123456789abcdef0123456789abcdef", null, java.time.Duration.ofMinutes(5), "0 30 2 * * *",
-					List.of("student"), 4, 500, java.time.Duration.ofSeconds(120), java.time.Duration.ofMinutes(2),
-					java.time.Duration.ofHours(6), null)),
-			DataSize.ofKilobytes(1)));
+	private final BodyLimitFilter filter = new BodyLimitFilter(1024);
 
 	@Test
 	void aDeclaredLengthOverTheLimitIsRefusedUnread() throws Exception {
