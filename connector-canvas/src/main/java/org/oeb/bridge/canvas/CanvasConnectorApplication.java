@@ -3,7 +3,7 @@ package org.oeb.bridge.canvas;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** The Canvas connector. A skeleton until its issue is done: it starts and reports health. */
+/** The Canvas connector: polls Canvas, takes signed Live Events as hints, feeds the award pipeline. */
 @SpringBootApplication
 public class CanvasConnectorApplication {
 

@@ -34,6 +34,10 @@ public class ConnectorHealthIndicator implements HealthIndicator {
 				courses.forEach((course, problem) -> problems.put(course, describe(problem)));
 				site.put("failingCourses", problems);
 			}
+			Map<String, String> notes = this.sites.courseNotes(institution);
+			if (!notes.isEmpty()) {
+				site.put("courseNotes", notes);
+			}
 			String identity = this.sites.identityProblem(institution);
 			if (identity != null) {
 				site.put("identity", identity);

@@ -55,6 +55,11 @@ public class ConnectorKitAutoConfiguration {
 	}
 
 	@Bean
+	BodyLimitAdvice bodyLimitAdvice() {
+		return new BodyLimitAdvice();
+	}
+
+	@Bean
 	HintQueue hintQueue(CourseSource source, CoursePoller poller, MeterRegistry meters, ConnectorProperties connector) {
 		return new HintQueue(source.lms(), poller::reread, meters, connector.maxQueuedHints());
 	}

@@ -23,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
 public record ConnectorProperties(String redisKeyPrefix, @DefaultValue("1000") @Min(1) int maxQueuedHints,
 		@DefaultValue("64KB") @NotNull DataSize maxBodySize) {
 
-	String redisKeyPrefixOr(String fallback) {
+	public String redisKeyPrefixOr(String fallback) {
 		return (this.redisKeyPrefix != null && !this.redisKeyPrefix.isBlank()) ? this.redisKeyPrefix : fallback;
 	}
 

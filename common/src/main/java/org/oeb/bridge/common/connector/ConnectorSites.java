@@ -28,6 +28,8 @@ public class ConnectorSites {
 
 	private final Map<String, String> identityProblems = new ConcurrentHashMap<>();
 
+	private final Map<String, Map<String, String>> courseNotes = new ConcurrentHashMap<>();
+
 	public ConnectorSites(CourseSource source, AwardEngine engine) {
 		this.source = source;
 		this.engine = engine;
@@ -77,6 +79,21 @@ public class ConnectorSites {
 	/** Courses that failed on their own in their last cycle, by course id. */
 	public Map<String, SiteStatus> courseProblems(String institution) {
 		return new TreeMap<>(this.courseProblems.getOrDefault(institution, Map.of()));
+	}
+
+	void courseNote(String institution, String course, String note) {
+		Map<String, String> notes = this.courseNotes.computeIfAbsent(institution, (key) -> new ConcurrentHashMap<>());
+		if (note == null) {
+			notes.remove(course);
+		}
+		else if (!note.equals(notes.put(course, note))) {
+			logger.warn("Course {} of institution '{}': {}", course, institution, note);
+		}
+	}
+
+	/** What administrators should know about courses that still poll, by course id. */
+	public Map<String, String> courseNotes(String institution) {
+		return new TreeMap<>(this.courseNotes.getOrDefault(institution, Map.of()));
 	}
 
 	/** Learners whose e-mail the LMS hides; {@code null} clears it. */

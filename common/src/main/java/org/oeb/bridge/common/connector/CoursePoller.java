@@ -182,7 +182,9 @@ public class CoursePoller {
 				this.redis.opsForHash().putAll(readKey, nowRead);
 			}
 			this.redis.opsForValue().set(cursorKey, Long.toString(cycleStart.getEpochSecond()));
+			read.recorded();
 		}
+		this.sites.courseNote(institution, course, read.note());
 		long calls = this.source.calls(institution) - callsBefore;
 		DistributionSummary.builder("bridge.connector.poll.calls")
 			.description("LMS calls per poll cycle")

@@ -26,6 +26,21 @@ public interface CourseRead {
 	/** One learner's progress, reading only what {@code needs} asks for. */
 	LearnerProgress progress(RosterEntry learner, LearnerNeeds needs);
 
+	/**
+	 * Called once the cycle's decisions and cursor are stored: what the read remembers for the
+	 * next cycle (a progress snapshot) may be kept now, and not before.
+	 */
+	default void recorded() {
+	}
+
+	/**
+	 * Something an administrator should know about the course that did not stop the cycle
+	 * (completion rules that cannot fire), shown in health; {@code null} when nothing.
+	 */
+	default String note() {
+		return null;
+	}
+
 	/** A learner as the roster shows them. */
 	record RosterEntry(String userId, String email, String fullName, String courseName) {
 

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.oeb.bridge.common.connector.BodyLimitFilter;
 import org.oeb.bridge.common.connector.HintQueue;
 import org.oeb.bridge.moodle.site.MoodleProperties;
 import org.slf4j.Logger;
@@ -17,10 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.MultiValueMap;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -153,19 +150,6 @@ class WebhookController {
 		}
 		return MessageDigest.isEqual(site.webhookSecret().getBytes(StandardCharsets.UTF_8),
 				presented.getBytes(StandardCharsets.UTF_8));
-	}
-
-	/** A body that could not be read: 413 when it went past the size limit while being read. */
-	@ExceptionHandler(HttpMessageNotReadableException.class)
-	ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof BodyLimitFilter.BodyTooLargeException tooLarge) {
-				logger.warn("Rejected Moodle webhook: {}", tooLarge.getMessage());
-				return ResponseEntity.status(413)
-					.body(Map.of("error", "body_too_large", "limit", Long.toString(tooLarge.limit())));
-			}
-		}
-		return ResponseEntity.badRequest().body(Map.of("error", "the body could not be read"));
 	}
 
 	private ResponseEntity<Map<String, String>> reject(String institution, int status, String reason) {
