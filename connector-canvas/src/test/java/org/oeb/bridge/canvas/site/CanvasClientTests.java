@@ -156,6 +156,25 @@ class CanvasClientTests {
 	}
 
 	@Test
+	@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+	void neitherTheRefreshTokenNorAnAccessTokenAppearsInTheLogs(
+			org.springframework.boot.test.system.CapturedOutput output) {
+		canvas.oauthClient("10000000000003", "key-secret-3", "refresh-3", Duration.ofHours(1));
+		CanvasProperties.Site site = new CanvasProperties.Site(URI.create(canvas.url()), null, null,
+				new CanvasProperties.OAuth("10000000000003", "key-secret-3", "refresh-3", null), Duration.ofMinutes(5),
+				"0 30 2 * * *", Duration.ofMinutes(2), Duration.ofHours(6), 1, 150, Duration.ofMillis(20),
+				Duration.ofSeconds(10), Duration.ofMinutes(10), CanvasProperties.Score.FINAL, null);
+		CanvasTokens tokens = new CanvasTokens(new CanvasProperties(Map.of("uni-c", site)));
+		CanvasClient client = new CanvasClient("uni-c", site, tokens, this.meters);
+
+		client.get("/api/v1/users/self");
+		canvas.revokeAccessTokens();
+		client.get("/api/v1/users/self");
+
+		assertThat(output.getAll()).doesNotContain("refresh-3", "key-secret-3", tokens.current("uni-c"));
+	}
+
+	@Test
 	void aRefusedRefreshTokenIsAnAdministratorsProblemForTheWholeSite() {
 		canvas.oauthClient("10000000000002", "key-secret", "refresh-2", Duration.ofHours(1));
 
