@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.oeb.bridge.testing.FakeCanvas;
 import org.oeb.bridge.testing.FakeMoodle;
 import org.oeb.bridge.testing.FakeOeb;
 import org.oeb.bridge.testing.LocalRedis;
@@ -62,6 +63,11 @@ public final class BridgeBenchmark {
 
 	private static final int BADGE_SPREAD = 500;
 
+	/** A Canvas site (dry run: nothing issued). */
+	private static final String CANVAS_INSTITUTION = "bench-canvas";
+
+	private static final String CANVAS_TOKEN = "7~bench-canvas-token";
+
 	/** A second site whose completions come through a completion report (dry run: nothing issued). */
 	private static final String REPORT_INSTITUTION = "bench-report";
 
@@ -89,6 +95,8 @@ public final class BridgeBenchmark {
 	private FakeMoodle moodle;
 
 	private FakeMoodle reportMoodle;
+
+	private FakeCanvas canvas;
 
 	private BridgeBenchmark(Path root) {
 		this.root = root;
@@ -126,13 +134,18 @@ public final class BridgeBenchmark {
 		for (int size : pollSizes) {
 			this.reportMoodle.course(Integer.toString(size), "Course of " + size);
 		}
+		this.canvas = FakeCanvas.start();
+		this.canvas.accessToken(CANVAS_TOKEN);
+		for (int size : pollSizes) {
+			this.canvas.course(Integer.toString(size), "Course of " + size, true);
+		}
 
 		Path logs = Files.createDirectories(this.root.resolve("sandbox/target/benchmark-logs"));
 		this.services.add(Service.start("gateway", Service.jarOf(this.root, "gateway"), gatewayArguments(run), logs));
 		this.services.add(Service.start("connector-moodle", Service.jarOf(this.root, "connector-moodle"), connectorArguments(run, pollSizes),
 				logs));
 		this.services.add(Service.start("connector-canvas", Service.jarOf(this.root, "connector-canvas"),
-				List.of("--server.port=18082", "--logging.level.root=WARN"), logs));
+				canvasArguments(run, pollSizes), logs));
 		for (Service service : this.services) {
 			service.awaitHealthy(this.http, Duration.ofSeconds(180));
 		}
@@ -145,6 +158,7 @@ public final class BridgeBenchmark {
 			pipelineThroughput("0 ms", "7000", BADGE_0MS, Duration.ZERO, this.smoke ? 50 : 10000);
 			pipelineThroughput("200 ms", "7200", BADGE_200MS, Duration.ofMillis(200), this.smoke ? 20 : 3000);
 			pollingCost(pollSizes);
+			canvasPollingCost(pollSizes);
 		}
 		Map<String, Object> tokens = new LinkedHashMap<>();
 		tokens.put(INSTITUTION, tokenRequests("bench-client"));
@@ -401,6 +415,42 @@ public final class BridgeBenchmark {
 	}
 
 	/**
+	 * Canvas reads scores and progress a page of 100 learners at a time: every cycle costs the
+	 * roster and progress pages, whether learners completed or not.
+	 */
+	private void canvasPollingCost(List<Integer> sizes) throws Exception {
+		List<Map<String, Object>> rows = new ArrayList<>();
+		for (int size : sizes) {
+			String course = Integer.toString(size);
+			for (int i = 0; i < size; i++) {
+				String user = Integer.toString(2_000_000 + size * 10 + i);
+				this.canvas.student(course, user, "Student " + user, "student" + user + "@bench.example")
+					.progress(course, user, 4, 1, null);
+			}
+			long pages = (size + 99) / 100;
+			long first = cycleCalls(2, CANVAS_INSTITUTION, course, (calls) -> calls >= 2 * pages, Duration.ofSeconds(600));
+			long quiet = cycleCalls(2, CANVAS_INSTITUTION, course, (calls) -> true, Duration.ofSeconds(60));
+			int fresh = Math.max(1, size / 100);
+			Instant now = Instant.now();
+			for (int i = 0; i < fresh; i++) {
+				this.canvas.progress(course, Integer.toString(2_000_000 + size * 10 + i * 7), 4, 4, now);
+			}
+			cycleCalls(2, CANVAS_INSTITUTION, course, (calls) -> true, Duration.ofSeconds(60));
+			long busy = cycleCalls(2, CANVAS_INSTITUTION, course, (calls) -> true, Duration.ofSeconds(60));
+			Map<String, Object> row = new LinkedHashMap<>();
+			row.put("learners", size);
+			row.put("mode", "Canvas, course completion");
+			row.put("newCompletions", fresh);
+			row.put("firstCycleCalls", first);
+			row.put("quietCycleCalls", quiet);
+			row.put("cycleCallsWithNewCompletions", busy);
+			row.put("formula", "2 x ceil(n/100) = " + (2 * pages));
+			rows.add(row);
+		}
+		this.results.put("canvasPolling", rows);
+	}
+
+	/**
 	 * The calls the work waiting for the course costs, however many cycles it spreads over (a
 	 * cycle may begin while learners are being added): the calls of the cycles until one costs
 	 * at most {@code quietAfter}, less {@code quietBefore} for each cycle but the first.
@@ -429,11 +479,17 @@ public final class BridgeBenchmark {
 	/** The calls of the institution's next cycle of the course whose call count satisfies {@code wanted}. */
 	private long cycleCalls(String institution, String course, java.util.function.LongPredicate wanted,
 			Duration timeout) throws Exception {
+		return cycleCalls(1, institution, course, wanted, timeout);
+	}
+
+	/** As above, for the connector that is service {@code service} of this run. */
+	private long cycleCalls(int service, String institution, String course, java.util.function.LongPredicate wanted,
+			Duration timeout) throws Exception {
 		Instant deadline = Instant.now().plus(timeout);
-		double[] before = pollSummary(institution, course);
+		double[] before = pollSummary(service, institution, course);
 		while (Instant.now().isBefore(deadline)) {
 			Thread.sleep(100);
-			double[] now = pollSummary(institution, course);
+			double[] now = pollSummary(service, institution, course);
 			if (now[0] == before[0]) {
 				continue;
 			}
@@ -449,8 +505,8 @@ public final class BridgeBenchmark {
 	}
 
 	/** {count, sum} of {@code bridge_connector_poll_calls} for the course's regular polls. */
-	private double[] pollSummary(String institution, String course) throws Exception {
-		String metrics = get("http://localhost:" + this.services.get(1).managementPort() + "/actuator/prometheus");
+	private double[] pollSummary(int service, String institution, String course) throws Exception {
+		String metrics = get("http://localhost:" + this.services.get(service).managementPort() + "/actuator/prometheus");
 		double count = 0;
 		double sum = 0;
 		Pattern line = Pattern.compile("bridge_connector_poll_calls_(count|sum)\\{([^}]*)\\} ([0-9.eE+-]+)");
@@ -605,6 +661,11 @@ public final class BridgeBenchmark {
 					row.get("mode"), row.get("newCompletions"), row.get("firstCycleCalls"), row.get("quietCycleCalls"),
 					row.get("cycleCallsWithNewCompletions"), row.get("formula"));
 		}
+		for (Map<String, Object> row : (List<Map<String, Object>>) this.results.getOrDefault("canvasPolling", List.of())) {
+			System.out.printf(Locale.ROOT, "%9s | %-27s | %6s | %11s | %7s | %10s | %s%n", row.get("learners"),
+					row.get("mode"), row.get("newCompletions"), row.get("firstCycleCalls"), row.get("quietCycleCalls"),
+					row.get("cycleCallsWithNewCompletions"), row.get("formula"));
+		}
 		System.out.println();
 		System.out.println("5. Peak memory");
 		((Map<String, Object>) this.results.get("memory")).forEach((name, peak) -> System.out.printf(Locale.ROOT,
@@ -650,6 +711,23 @@ public final class BridgeBenchmark {
 		return arguments;
 	}
 
+	private List<String> canvasArguments(String run, List<Integer> pollSizes) {
+		String awards = "--bridge.awards.institutions." + CANVAS_INSTITUTION + ".";
+		String site = "--bridge.canvas.institutions." + CANVAS_INSTITUTION + ".";
+		List<String> arguments = new ArrayList<>(List.of("--server.port=18082", "--management.server.port=19082",
+				"--bridge.issuance.gateway-url=http://localhost:18080",
+				"--bridge.awards.redis-key-prefix=" + run + "-canvas-awards",
+				"--bridge.connector.redis-key-prefix=" + run + "-canvas", awards + "gateway-api-key=" + KEY,
+				awards + "dry-run=true", site + "url=" + this.canvas.url(), site + "access-token=" + CANVAS_TOKEN,
+				site + "poll-interval=2s", site + "recheck-within=6h", "--logging.level.root=WARN",
+				"--logging.level.org.oeb.bridge=WARN"));
+		int rule = 0;
+		for (int size : pollSizes) {
+			arguments.addAll(rule(awards, rule++, "canvas-" + size, BADGE_POLL, Integer.toString(size)));
+		}
+		return arguments;
+	}
+
 	private static List<String> rule(String awards, int index, String id, String badge, String course) {
 		String prefix = awards + "rules[" + index + "].";
 		return List.of(prefix + "id=" + id, prefix + "badge-class=" + badge,
@@ -670,7 +748,7 @@ public final class BridgeBenchmark {
 	}
 
 	private void stop() {
-		Service.stopAll(this.services, this.oeb, this.moodle, this.reportMoodle);
+		Service.stopAll(this.services, this.oeb, this.moodle, this.reportMoodle, this.canvas);
 	}
 
 	private static double round(double value) {

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 
+import org.oeb.bridge.testing.FakeCanvas;
 import org.oeb.bridge.testing.FakeMoodle;
 import org.oeb.bridge.testing.FakeOeb;
 import org.oeb.bridge.testing.LocalRedis;
@@ -46,6 +47,10 @@ public final class Sandbox {
 
 	static final String HOOK_SECRET = "sandbox-hook";
 
+	static final String CANVAS_TOKEN = "7~sandbox-canvas-token";
+
+	static final String CANVAS_ROOT_ACCOUNT = "SandboxRootAccountUuid00000000000000000000";
+
 	private final Path root;
 
 	/** Redis keys of this run only: a second run starts from a clean slate on a shared Redis. */
@@ -58,6 +63,8 @@ public final class Sandbox {
 	private FakeOeb oeb;
 
 	private FakeMoodle moodle;
+
+	private FakeCanvas canvas;
 
 	private Sandbox(Path root) {
 		this.root = root;
@@ -73,7 +80,7 @@ public final class Sandbox {
 
 	private void run() throws Exception {
 		say("starting the OEB LMS Bridge sandbox in " + this.root);
-		requireFree(8080, 8081, 8082, 9080, 9081);
+		requireFree(8080, 8081, 8082, 9080, 9081, 9082);
 		LocalRedis.ensureRunning();
 		say(LocalRedis.startedEmbedded() ? "Redis: embedded redis-server on 127.0.0.1:6379"
 				: "Redis: the one answering on 127.0.0.1:6379 (this run's keys start with '" + this.run + "')");
@@ -81,7 +88,7 @@ public final class Sandbox {
 		Path logs = Files.createDirectories(this.root.resolve("sandbox/target/logs"));
 		this.services.add(Service.start("gateway", Service.jarOf(this.root, "gateway"), gatewayArguments(), logs));
 		this.services.add(Service.start("moodle", Service.jarOf(this.root, "connector-moodle"), moodleArguments(), logs));
-		this.services.add(Service.start("canvas", Service.jarOf(this.root, "connector-canvas"), List.of("--server.port=8082"), logs));
+		this.services.add(Service.start("canvas", Service.jarOf(this.root, "connector-canvas"), canvasArguments(), logs));
 		for (Service service : this.services) {
 			service.awaitHealthy(this.http, Duration.ofSeconds(180));
 			say(service.name() + " is up on port " + service.port());
@@ -104,6 +111,15 @@ public final class Sandbox {
 			.enrol("42", "4", "Alan Turing", "alan.turing@demo.example", "student")
 			.enrol("42", "5", "Teacher", "teacher@demo.example", "editingteacher");
 		say("simulated Moodle on " + this.moodle.url() + " (course 42 'Open Science 101', 3 learners)");
+		this.canvas = FakeCanvas.start();
+		this.canvas.accessToken(CANVAS_TOKEN)
+			.course("77", "Open Data Literacy", true)
+			.student("77", "501", "Katherine Johnson", "katherine.johnson@demo.example")
+			.student("77", "502", "Dorothy Vaughan", "dorothy.vaughan@demo.example")
+			.progress("77", "501", 3, 1, null)
+			.progress("77", "502", 3, 1, null);
+		say("simulated Canvas on " + this.canvas.url() + " (course 77 'Open Data Literacy', 2 students, signed Live "
+				+ "Events)");
 	}
 
 	private void scenario() throws Exception {
@@ -147,6 +163,7 @@ public final class Sandbox {
 			say("Grace's badge was issued " + Duration.between(hinted, Instant.now()).toMillis()
 					+ " ms after the hint (the poll interval is 5 s)");
 		}
+		canvasScenario();
 		say("running: gateway localhost:8080, connector-moodle localhost:8081, connector-canvas localhost:8082. Try "
 				+ "curl -u operator:" + OPERATOR_PASSWORD + " localhost:9081/actuator/issuance/demo (the connector's management port), or "
 				+ "curl -u operator:" + OPERATOR_PASSWORD + " localhost:9080/actuator/health (the gateway's management "
@@ -176,8 +193,55 @@ public final class Sandbox {
 				site + "poll-interval=5s", "--bridge.operator.password-hash={noop}" + OPERATOR_PASSWORD);
 	}
 
+	/** Katherine's completion is found by the poll, Dorothy's at once through a signed Live Event. */
+	private void canvasScenario() throws Exception {
+		Instant now = Instant.now();
+		say("Katherine Johnson completes 'Open Data Literacy' in the simulated Canvas");
+		this.canvas.progress("77", "501", 3, 3, now);
+		if (awaitAssertion("katherine.johnson@demo.example", Duration.ofSeconds(60))) {
+			say("Katherine's badge was issued " + Duration.between(now, Instant.now()).toMillis()
+					+ " ms after her completion, found by the poll (every 5 s)");
+		}
+		Instant completed = Instant.now();
+		say("Dorothy Vaughan completes it, and Canvas Data Services sends a signed course_completed Live Event");
+		this.canvas.progress("77", "502", 3, 3, completed);
+		HttpResponse<String> event = this.http.send(HttpRequest.newBuilder(
+				URI.create("http://localhost:8082/webhooks/canvas/" + INSTITUTION + "/live-events"))
+			.header("Content-Type", "application/jwt")
+			.POST(HttpRequest.BodyPublishers.ofString(this.canvas
+				.signedEvent(FakeCanvas.courseCompletedEvent(CANVAS_ROOT_ACCOUNT, "77", "502", completed))))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		say("Live Event answered " + event.statusCode() + " " + event.body());
+		if (awaitAssertion("dorothy.vaughan@demo.example", Duration.ofSeconds(30))) {
+			say("Dorothy's badge was issued " + Duration.between(completed, Instant.now()).toMillis()
+					+ " ms after the event");
+		}
+	}
+
+	private boolean awaitAssertion(String recipient, Duration timeout) throws InterruptedException {
+		Instant deadline = Instant.now().plus(timeout);
+		while (this.oeb.assertionsFor(recipient).isEmpty() && Instant.now().isBefore(deadline)) {
+			Thread.sleep(100);
+		}
+		return !this.oeb.assertionsFor(recipient).isEmpty();
+	}
+
+	private List<String> canvasArguments() {
+		String awards = "--bridge.awards.institutions." + INSTITUTION + ".";
+		String site = "--bridge.canvas.institutions." + INSTITUTION + ".";
+		return List.of("--server.port=8082", "--management.server.port=9082",
+				"--bridge.issuance.gateway-url=http://localhost:8080",
+				"--bridge.awards.redis-key-prefix=" + this.run + "-canvas-awards",
+				"--bridge.connector.redis-key-prefix=" + this.run + "-canvas",
+				awards + "gateway-api-key=" + CONNECTOR_KEY, awards + "rules[0].id=open-data-77",
+				awards + "rules[0].badge-class=" + BADGE_CLASS, awards + "rules[0].when=course-completed(course=77)",
+				site + "url=" + this.canvas.url(), site + "access-token=" + CANVAS_TOKEN,
+				site + "root-account-uuid=" + CANVAS_ROOT_ACCOUNT, site + "live-events.jwks-url=" + this.canvas.jwksUrl(),
+				site + "poll-interval=5s", "--bridge.operator.password-hash={noop}" + OPERATOR_PASSWORD);
+	}
+
 	private void stop() {
-		Service.stopAll(this.services, this.oeb, this.moodle);
+		Service.stopAll(this.services, this.oeb, this.moodle, this.canvas);
 		say("stopped everything the sandbox started");
 	}
 
