@@ -2,7 +2,9 @@ package org.oeb.bridge.canvas;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -75,6 +77,12 @@ class CanvasConnectorApplicationTests {
 	@Autowired
 	private org.oeb.bridge.common.awards.AwardEngine engine;
 
+	@Autowired
+	private org.springframework.data.redis.core.StringRedisTemplate redis;
+
+	@org.springframework.beans.factory.annotation.Value("${bridge.connector.redis-key-prefix}")
+	private String connectorPrefix;
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		canvas.accessToken(TOKEN)
@@ -82,7 +90,9 @@ class CanvasConnectorApplicationTests {
 			.course("202", "Statistics", true)
 			.course("203", "Modules", true)
 			.course("204", "Not module based", false)
-			.course("205", "Large", true);
+			.course("205", "Large", true)
+			.course("206", "Flaky", true)
+			.course("207", "Repeating", true);
 		Map<String, String> properties = new LinkedHashMap<>();
 		properties.put("bridge.issuance.gateway-url", oeb.baseUrl());
 		properties.put("bridge.issuance.retry-initial", "100ms");
@@ -103,6 +113,8 @@ class CanvasConnectorApplicationTests {
 		rule(properties, 2, "module-203", "activity-completed(course=203, activity=301)");
 		rule(properties, 3, "completed-204", "course-completed(course=204)");
 		rule(properties, 4, "completed-205", "course-completed(course=205)");
+		rule(properties, 5, "completed-206", "course-completed(course=206)");
+		rule(properties, 6, "completed-207", "course-completed(course=207)");
 		properties.forEach((key, value) -> registry.add(key, () -> value));
 	}
 
@@ -225,6 +237,57 @@ class CanvasConnectorApplicationTests {
 		assertThat(first.read()).isEqualTo(250);
 		assertThat(quiet.lmsCalls()).isEqualTo(3 + 3);
 		assertThat(quiet.read()).isZero();
+	}
+
+	@Test
+	void aServerErrorOnALaterPageLosesNoAwardAndKeepsTheCursorUntilCanvasAnswersAgain() {
+		List<String> students = new ArrayList<>();
+		for (int i = 0; i < 150; i++) {
+			String user = student("206");
+			canvas.progress("206", user, 2, 2, COMPLETED_AT);
+			students.add(user);
+		}
+		String cursor = this.connectorPrefix + ":{uni-c}:cursor:206";
+		String cursorBefore = Long.toString(Instant.now().minusSeconds(3600).getEpochSecond());
+		this.redis.opsForValue().set(cursor, cursorBefore);
+		canvas.failPage("/courses/206/users", 2, 500);
+		try {
+			assertThat(this.poller.poll("uni-c", "206", false)).isEqualTo(CycleReport.SKIPPED);
+
+			// nothing of the first page was decided on its own, and the cursor did not move
+			assertThat(this.ledger.award("uni-c", "completed-206", students.get(0))).isEmpty();
+			assertThat(this.redis.opsForValue().get(cursor)).isEqualTo(cursorBefore);
+		}
+		finally {
+			canvas.clearFaults();
+		}
+		assertThat(this.sites.check("uni-c").pollable()).isTrue();
+		this.poller.poll("uni-c", "206", false);
+
+		awaitIssued("completed-206", students.get(0));
+		awaitIssued("completed-206", students.get(149));
+		assertThat(oeb.issueCallsFor(email(students.get(149)))).hasSize(1);
+	}
+
+	@Test
+	void aPageThatRepeatsSkipsTheCourseAndTheOtherCoursesGoOn() {
+		for (int i = 0; i < 150; i++) {
+			student("207");
+		}
+		String elsewhere = student("201");
+		canvas.progress("201", elsewhere, 1, 1, COMPLETED_AT);
+		canvas.repeatPage("/courses/207/users", 1);
+		try {
+			assertThat(this.poller.poll("uni-c", "207", false)).isEqualTo(CycleReport.SKIPPED);
+			assertThat(this.sites.courseProblems("uni-c").get("207").errorCode()).isEqualTo("page_repeats");
+			assertThat(this.sites.status("uni-c").pollable()).isTrue();
+
+			this.poller.poll("uni-c", "201", false);
+			awaitIssued("completed-201", elsewhere);
+		}
+		finally {
+			canvas.clearFaults();
+		}
 	}
 
 	@Test

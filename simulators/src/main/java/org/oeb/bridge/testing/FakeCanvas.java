@@ -315,6 +315,14 @@ public final class FakeCanvas implements AutoCloseable {
 		return this;
 	}
 
+	/** Every page fault, page repeat and pending call fault is gone: Canvas answers normally again. */
+	public FakeCanvas clearFaults() {
+		this.callFaults.clear();
+		this.pageFaults.clear();
+		this.pageRepeats.clear();
+		return this;
+	}
+
 	/** The {@code rel="next"} link of that page points back to the page itself. */
 	public FakeCanvas repeatPage(String pathContains, int page) {
 		this.pageRepeats.add(new PageRepeat(pathContains, page));
