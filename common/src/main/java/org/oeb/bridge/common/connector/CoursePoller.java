@@ -135,7 +135,8 @@ public class CoursePoller {
 		String cursorText = this.redis.opsForValue().get(cursorKey);
 		Instant cursor = (cursorText != null) ? Instant.ofEpochSecond(Long.parseLong(cursorText)) : null;
 
-		Set<String> changed = (sweep || open.isEmpty()) ? Set.of() : read.changedSince(cursor, open);
+		// asked in a sweep too: the course-wide reads behind the signals also serve the learners' reads
+		Set<String> changed = open.isEmpty() ? Set.of() : read.changedSince(cursor, open);
 		List<RosterEntry> candidates = new ArrayList<>();
 		List<RosterEntry> dueForRecheck = new ArrayList<>();
 		for (RosterEntry learner : learners) {

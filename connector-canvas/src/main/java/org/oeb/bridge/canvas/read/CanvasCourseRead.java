@@ -62,7 +62,7 @@ class CanvasCourseRead implements CourseRead {
 
 	private volatile boolean moduleBased = true;
 
-	private volatile boolean progressRead;
+	private boolean progressRead;
 
 	private String courseName;
 
@@ -151,7 +151,7 @@ class CanvasCourseRead implements CourseRead {
 		return changed;
 	}
 
-	private void readProgress() {
+	private synchronized void readProgress() {
 		if (this.progressRead) {
 			return;
 		}
