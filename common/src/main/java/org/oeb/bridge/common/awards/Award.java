@@ -56,7 +56,12 @@ public record Award(String ruleId, String userId, String badgeClass, String emai
 	}
 
 	private static Instant instant(String value) {
-		return (value == null || value.isEmpty()) ? null : Instant.parse(value);
+		try {
+			return (value == null || value.isEmpty()) ? null : Instant.parse(value);
+		}
+		catch (java.time.format.DateTimeParseException ex) {
+			return null;
+		}
 	}
 
 	@Override

@@ -26,7 +26,7 @@ public class ConnectorSites {
 
 	private final Map<String, Map<String, SiteStatus>> courseProblems = new ConcurrentHashMap<>();
 
-	private final Map<String, String> identityProblems = new ConcurrentHashMap<>();
+	private final Map<String, Map<String, String>> identityProblems = new ConcurrentHashMap<>();
 
 	private final Map<String, Map<String, String>> courseNotes = new ConcurrentHashMap<>();
 
@@ -97,17 +97,20 @@ public class ConnectorSites {
 	}
 
 	/** Learners whose e-mail the LMS hides; {@code null} clears it. */
-	void identityProblem(String institution, String problem) {
+	void identityProblem(String institution, String course, String problem) {
+		Map<String, String> courses = this.identityProblems.computeIfAbsent(institution,
+				(key) -> new ConcurrentHashMap<>());
 		if (problem == null) {
-			this.identityProblems.remove(institution);
+			courses.remove(course);
 		}
 		else {
-			this.identityProblems.put(institution, problem);
+			courses.put(course, problem);
 		}
 	}
 
+	/** What to change so that the LMS shows e-mails, while any course shows none; else {@code null}. */
 	public String identityProblem(String institution) {
-		return this.identityProblems.get(institution);
+		return this.identityProblems.getOrDefault(institution, Map.of()).values().stream().findFirst().orElse(null);
 	}
 
 	private void record(String institution, SiteStatus status) {

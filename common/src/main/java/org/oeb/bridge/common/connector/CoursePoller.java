@@ -104,6 +104,13 @@ public class CoursePoller {
 			}
 			return CycleReport.SKIPPED;
 		}
+		catch (RuntimeException ex) {
+			// an answer nobody foresaw (not JSON, a broken link, a bad stored value): this course only
+			logger.warn("Poll of course {} of institution '{}' failed", course, institution, ex);
+			this.sites.courseFailed(institution, course,
+					new LmsFailure("unexpected", false, false, "the course's cycle failed: " + ex));
+			return CycleReport.SKIPPED;
+		}
 	}
 
 	private CycleReport cycle(String institution, String course, boolean sweep, CourseLeases.Lease lease) {
@@ -116,8 +123,8 @@ public class CoursePoller {
 		long callsBefore = this.source.calls(institution);
 		Instant cycleStart = Instant.now();
 		List<RosterEntry> learners = read.learners();
-		remember(institution, course, learners);
-		checkIdentities(institution, learners);
+		remember(institution, course, learners, cycleStart);
+		checkIdentities(institution, course, learners);
 
 		List<String> ids = learners.stream().map(RosterEntry::userId).toList();
 		Set<String> openForCompletion = open(institution, needs.courseCompletionRules(), ids);
@@ -332,7 +339,8 @@ public class CoursePoller {
 		synchronized (this.rosterRefreshes.computeIfAbsent(key, (ignored) -> new Object())) {
 			roster = this.rosters.get(key);
 			if (roster == null || !roster.readAt().isAfter(arrivedAt)) {
-				roster = remember(institution, course, read.learners());
+				Instant readAt = Instant.now();
+				roster = remember(institution, course, read.learners(), readAt);
 			}
 		}
 		return roster.learners().get(userId);
@@ -359,22 +367,19 @@ public class CoursePoller {
 				: this.engine.usersStillOpen(institution, rules, users);
 	}
 
-	private Roster remember(String institution, String course, List<RosterEntry> learners) {
+	/** Keeps the roster read from {@code readAt} on, unless a newer one is already kept. */
+	private Roster remember(String institution, String course, List<RosterEntry> learners, Instant readAt) {
 		Map<String, RosterEntry> byId = new HashMap<>();
 		learners.forEach((learner) -> byId.put(learner.userId(), learner));
-		Roster roster = new Roster(Map.copyOf(byId), Instant.now());
-		this.rosters.put(institution + "/" + course, roster);
-		return roster;
+		Roster fresh = new Roster(Map.copyOf(byId), readAt);
+		return this.rosters.merge(institution + "/" + course, fresh,
+				(kept, offered) -> offered.readAt().isBefore(kept.readAt()) ? kept : offered);
 	}
 
-	private void checkIdentities(String institution, List<RosterEntry> learners) {
+	private void checkIdentities(String institution, String course, List<RosterEntry> learners) {
 		long hidden = learners.stream().filter((learner) -> learner.email() == null).count();
-		if (!learners.isEmpty() && hidden == learners.size()) {
-			this.sites.identityProblem(institution, this.source.hiddenEmailAdvice());
-		}
-		else {
-			this.sites.identityProblem(institution, null);
-		}
+		boolean allHidden = !learners.isEmpty() && hidden == learners.size();
+		this.sites.identityProblem(institution, course, allHidden ? this.source.hiddenEmailAdvice() : null);
 	}
 
 	private String key(String institution, String suffix) {

@@ -118,6 +118,11 @@ public class PollScheduler implements SmartLifecycle {
 			logger.warn("Polling institution '{}' failed: {}", institution, ex.toString());
 			return false;
 		}
+		catch (Error ex) {
+			// the schedule must outlive it: a scheduled task that throws is never run again
+			logger.error("Polling institution '{}' failed", institution, ex);
+			return false;
+		}
 	}
 
 	private void scheduleSweep(ScheduledExecutorService executor, String institution, CronExpression cron) {
@@ -127,8 +132,12 @@ public class PollScheduler implements SmartLifecycle {
 			return;
 		}
 		executor.schedule(() -> {
-			tick(institution, Mode.SWEEP);
-			scheduleSweep(executor, institution, cron);
+			try {
+				tick(institution, Mode.SWEEP);
+			}
+			finally {
+				scheduleSweep(executor, institution, cron);
+			}
 		}, Duration.between(now, next).toMillis(), TimeUnit.MILLISECONDS);
 	}
 

@@ -22,6 +22,7 @@ import java.util.function.IntFunction;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.oeb.bridge.common.awards.Award;
 import org.oeb.bridge.common.awards.AwardLedger;
 import org.oeb.bridge.common.awards.AwardsProperties;
 import org.oeb.bridge.common.issuance.OebIssuer.Match;
@@ -488,9 +489,10 @@ public class IssuanceWorkers implements SmartLifecycle {
 	}
 
 	private Verdict post(ClaimedJob job, String apiKey, Attempt attempt) {
+		Award award = job.award();
 		Instant postedAt = this.clock.instant();
 		attempt.fate = PostFate.AMBIGUOUS;
-		Outcome outcome = this.issuer.issue(job.institution(), apiKey, job.award());
+		Outcome outcome = this.issuer.issue(job.institution(), apiKey, award);
 		attempt.fate = (outcome instanceof Outcome.Transient failure && failure.mayHaveReachedOeb())
 				? PostFate.AMBIGUOUS : (outcome instanceof Outcome.Issued) ? PostFate.NONE : PostFate.UNSENT;
 		return this.policy.afterIssue(job, outcome, this.clock.instant(), postedAt);

@@ -79,6 +79,13 @@ class LiveEventVerifier {
 		try {
 			claims = this.processor.process(signed, null);
 		}
+		catch (com.nimbusds.jose.jwk.source.RateLimitReachedException ex) {
+			throw new Refused(401, "unknown_key", "no key with this kid among the keys fetched within the last minute");
+		}
+		catch (com.nimbusds.jose.KeySourceException ex) {
+			// the keys could not be fetched: not the sender's fault, and Canvas retries a 5xx
+			throw new Refused(503, "keys_unavailable", "the signing keys could not be fetched (" + ex.getMessage() + ")");
+		}
 		catch (BadJOSEException | JOSEException ex) {
 			throw new Refused(401, "bad_signature", "the signature does not verify against the JWKS ("
 					+ ex.getMessage() + ")");

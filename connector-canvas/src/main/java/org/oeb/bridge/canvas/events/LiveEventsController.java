@@ -99,12 +99,16 @@ class LiveEventsController {
 		String course = courseOf(name, metadata, payload);
 		String user = userOf(name, payload);
 		if (course == null || user == null) {
-			return reject(institution, 400, "missing_ids", "the " + name + " event names no course or no user");
+			// a job-originated event carries no course: the next poll reads the same state
+			return ResponseEntity.ok(Map.of("status", "ignored", "reason", "the " + name + " event names no course or no user"));
 		}
-		if (!firstDelivery(institution, body)) {
+		String delivery = deliveryKey(institution, body.trim());
+		if (!Boolean.TRUE.equals(this.redis.opsForValue().setIfAbsent(delivery, "1", REMEMBER_EVENTS))) {
 			return ResponseEntity.ok(Map.of("status", "duplicate"));
 		}
 		if (!this.hints.submit(institution, course, user, name)) {
+			// refused, so not taken: Canvas's retry of this very event must not count as a duplicate
+			this.redis.delete(delivery);
 			return ResponseEntity.status(429)
 				.header(HttpHeaders.RETRY_AFTER, "30")
 				.body(Map.of("error", "hint_queue_full"));
@@ -131,9 +135,8 @@ class LiveEventsController {
 		return local(user);
 	}
 
-	private boolean firstDelivery(String institution, String token) {
-		String key = this.prefix + ":{" + institution + "}:live-event:" + sha256(token);
-		return Boolean.TRUE.equals(this.redis.opsForValue().setIfAbsent(key, "1", REMEMBER_EVENTS));
+	private String deliveryKey(String institution, String token) {
+		return this.prefix + ":{" + institution + "}:live-event:" + sha256(token);
 	}
 
 	/** A local Canvas id from a local or global one, as a string of digits; null for anything else. */

@@ -180,8 +180,7 @@ class CanvasCourseRead implements CourseRead {
 		String id = learner.userId();
 		CourseCompletion completion = null;
 		if (needs.courseCompletion()) {
-			readProgress();
-			completion = completion(this.progress.get(id));
+			completion = completion(progressOf(id));
 		}
 		Map<String, ActivityProgress> modules = needs.activities() ? modules(id) : Map.of();
 		Map<String, GradeProgress> grades = Map.of();
@@ -194,6 +193,25 @@ class CanvasCourseRead implements CourseRead {
 				URI.create(this.client.root() + "/courses/" + this.course),
 				new LearnerProgress.Learner(id, learner.email(), learner.fullName()), completion, modules, grades,
 				Instant.now());
+	}
+
+	/** From the course's progress read when this cycle made one, else (a hint) the learner's own progress. */
+	private JsonNode progressOf(String userId) {
+		synchronized (this) {
+			if (this.progressRead) {
+				return this.progress.get(userId);
+			}
+		}
+		try {
+			return this.client.get("/api/v1/courses/" + this.course + "/users/" + userId + "/progress");
+		}
+		catch (CanvasException ex) {
+			if (ex.status() != 400) {
+				throw ex;
+			}
+			this.moduleBased = false;
+			return null;
+		}
 	}
 
 	/** From the roster when this read has one, else (a hint) from the learner's enrollment. */

@@ -62,6 +62,9 @@ public class CanvasCourseSource implements CourseSource {
 		catch (CanvasException ex) {
 			return SiteStatus.of(ex);
 		}
+		catch (RuntimeException ex) {
+			return SiteStatus.of(new CanvasException(0, "unexpected", false, true, "users/self failed: " + ex));
+		}
 	}
 
 	@Override

@@ -89,7 +89,17 @@ public class CanvasClient {
 
 	/** One object (not paginated). */
 	public JsonNode get(String pathAndQuery) {
-		return this.json.readTree(send(URI.create(root() + pathAndQuery), pathAndQuery).body());
+		return parse(send(URI.create(root() + pathAndQuery), pathAndQuery).body(), pathAndQuery);
+	}
+
+	/** Canvas's answer as JSON; anything else fails the read of that course. */
+	private JsonNode parse(String body, String pathAndQuery) {
+		try {
+			return this.json.readTree(body);
+		}
+		catch (RuntimeException ex) {
+			throw new CanvasException(200, "not_json", false, false, path(pathAndQuery) + " answered something that is not JSON");
+		}
 	}
 
 	/**
@@ -108,7 +118,7 @@ public class CanvasClient {
 						"Canvas sent a page of " + path(pathAndQuery) + " twice; the read is dropped and retried next cycle");
 			}
 			HttpResponse<String> response = send(next, pathAndQuery);
-			JsonNode page = this.json.readTree(response.body());
+			JsonNode page = parse(response.body(), pathAndQuery);
 			if (!page.isArray()) {
 				throw new CanvasException(200, "unexpected_shape", false, false,
 						path(pathAndQuery) + " answered something that is not a list");
@@ -123,7 +133,13 @@ public class CanvasClient {
 		for (String link : response.headers().allValues("link")) {
 			Matcher matcher = NEXT.matcher(link);
 			if (matcher.find()) {
-				URI next = URI.create(matcher.group(1));
+				URI next;
+				try {
+					next = URI.create(matcher.group(1));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new CanvasException(200, "bad_link", false, false, path(pathAndQuery) + ": the next-page link is not a URL");
+				}
 				if (!root().getHost().equalsIgnoreCase(next.getHost()) || root().getPort() != next.getPort()
 						|| !root().getScheme().equalsIgnoreCase(next.getScheme())) {
 					throw new CanvasException(200, "foreign_link", false, false, path(pathAndQuery)

@@ -7,7 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import java.net.http.HttpClient;
+
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.converter.FormHttpMessageConverter;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
+import org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler;
+import org.springframework.security.oauth2.core.http.converter.OAuth2AccessTokenResponseHttpMessageConverter;
+import org.springframework.web.client.RestClient;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.InMemoryOAuth2AuthorizedClientService;
@@ -70,7 +78,7 @@ public class CanvasTokens {
 		if (this.registrations != null) {
 			this.manager = new AuthorizedClientServiceOAuth2AuthorizedClientManager(this.registrations, this.clients);
 			this.manager.setAuthorizedClientProvider(OAuth2AuthorizedClientProviderBuilder.builder()
-				.refreshToken((refresh) -> refresh.clockSkew(REFRESH_AHEAD))
+				.refreshToken((refresh) -> refresh.clockSkew(REFRESH_AHEAD).accessTokenResponseClient(tokenClient()))
 				.build());
 			properties.institutions().forEach((institution, site) -> {
 				if (site.oauth() != null) {
@@ -99,7 +107,13 @@ public class CanvasTokens {
 				return client.getAccessToken().getTokenValue();
 			}
 			catch (ClientAuthorizationException ex) {
-				throw refused(institution, ex.getError().getErrorCode());
+				String code = ex.getError().getErrorCode();
+				if ("invalid_grant".equals(code) || "invalid_client".equals(code) || "unauthorized_client".equals(code)) {
+					throw refused(institution, code);
+				}
+				throw new CanvasException(0, "token_endpoint_unavailable", false, true,
+						"Canvas's token endpoint did not give institution '" + institution + "' a token (" + code
+								+ "); tried again with the next call");
 			}
 		}
 	}
@@ -127,6 +141,24 @@ public class CanvasTokens {
 				this.registrations.findByRegistrationId(institution), PRINCIPAL, expired,
 				new OAuth2RefreshToken(refreshToken, null)),
 				UsernamePasswordAuthenticationToken.authenticated(PRINCIPAL, null, List.of()));
+	}
+
+	/**
+	 * Spring's refresh client, with time limits: a token endpoint that hangs must not hold every
+	 * call of the institution (they wait for the refresh) forever.
+	 */
+	private static RestClientRefreshTokenTokenResponseClient tokenClient() {
+		JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
+				HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+		requests.setReadTimeout(Duration.ofSeconds(30));
+		RestClientRefreshTokenTokenResponseClient client = new RestClientRefreshTokenTokenResponseClient();
+		client.setRestClient(RestClient.builder()
+			.requestFactory(requests)
+			.configureMessageConverters((converters) -> converters.addCustomConverter(new FormHttpMessageConverter())
+				.addCustomConverter(new OAuth2AccessTokenResponseHttpMessageConverter()))
+			.defaultStatusHandler(new OAuth2ErrorResponseErrorHandler())
+			.build());
+		return client;
 	}
 
 	private final Map<String, Object> locks = new ConcurrentHashMap<>();

@@ -83,6 +83,16 @@ class LiveEventsTests {
 		registry.add(site + "root-account-uuid", () -> ROOT_ACCOUNT);
 		registry.add(site + "poll-interval", () -> "1h");
 		registry.add(site + "live-events.jwks-url", canvas::jwksUrl);
+		// an institution whose key endpoint cannot be reached
+		registry.add("bridge.awards.institutions.uni-dark.gateway-api-key", () -> KEY);
+		registry.add("bridge.awards.institutions.uni-dark.rules[0].id", () -> "completed-301");
+		registry.add("bridge.awards.institutions.uni-dark.rules[0].badge-class", () -> BADGE);
+		registry.add("bridge.awards.institutions.uni-dark.rules[0].when", () -> "course-completed(course=301)");
+		registry.add("bridge.canvas.institutions.uni-dark.url", canvas::url);
+		registry.add("bridge.canvas.institutions.uni-dark.access-token", () -> TOKEN);
+		registry.add("bridge.canvas.institutions.uni-dark.root-account-uuid", () -> ROOT_ACCOUNT);
+		registry.add("bridge.canvas.institutions.uni-dark.poll-interval", () -> "1h");
+		registry.add("bridge.canvas.institutions.uni-dark.live-events.jwks-url", () -> "http://127.0.0.1:1/jwks");
 	}
 
 	@BeforeEach
@@ -188,6 +198,15 @@ class LiveEventsTests {
 
 		deliver(canvas.signedEvent(unrelated)).andExpect(status().isOk())
 			.andExpect(jsonPath("$.status").value("ignored"));
+	}
+
+	@Test
+	void signingKeysThatCannotBeFetchedAre503SoCanvasRetriesInsteadOfBeingToldTheEventIsForged() throws Exception {
+		String event = canvas.signedEvent(FakeCanvas.courseCompletedEvent(ROOT_ACCOUNT, "301", student("301"), COMPLETED_AT));
+
+		this.mvc.perform(post("/webhooks/canvas/uni-dark/live-events").contentType("application/jwt").content(event))
+			.andExpect(status().isServiceUnavailable())
+			.andExpect(jsonPath("$.error").value("keys_unavailable"));
 	}
 
 	@Test

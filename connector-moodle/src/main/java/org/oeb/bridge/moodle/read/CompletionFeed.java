@@ -59,8 +59,9 @@ class CompletionFeed {
 		int page = 0;
 		int seen = 0;
 		while (true) {
-			JsonNode answer = this.client.call("core_reportbuilder_retrieve_report",
-					Map.of("reportid", this.report.id(), "page", page, "perpage", this.report.perPage()));
+			JsonNode answer = this.client.call("core_reportbuilder_retrieve_report", Map.of("reportid", this.report.id(),
+					"page", page, "perpage", this.report.perPage(), "moodlewssettingtimezone", this.report.timeZone(),
+					"moodlewssettinglang", "en"));
 			JsonNode data = answer.path("data");
 			int[] columns = columnIndexes(data.path("headers"));
 			JsonNode rows = data.path("rows");
