@@ -17,6 +17,7 @@ import org.oeb.bridge.canvas.site.CanvasClient;
 import org.oeb.bridge.canvas.site.CanvasException;
 import org.oeb.bridge.canvas.site.CanvasProperties;
 import org.oeb.bridge.common.connector.CourseRead;
+import org.oeb.bridge.common.connector.LmsIds;
 import org.oeb.bridge.common.progress.CompletionState;
 import org.oeb.bridge.common.progress.LearnerProgress;
 import org.oeb.bridge.common.progress.LearnerProgress.ActivityProgress;
@@ -91,14 +92,14 @@ class CanvasCourseRead implements CourseRead {
 				+ "/users?enrollment_type[]=student&include[]=email&include[]=enrollments");
 		Map<String, RosterEntry> learners = new java.util.LinkedHashMap<>();
 		for (JsonNode user : users) {
-			String id = id(user.path("id"));
+			String id = LmsIds.positive(user.path("id"));
 			if (id == null) {
 				continue;
 			}
 			String email = user.path("email").isString() ? user.path("email").asString() : null;
 			learners.put(id, new RosterEntry(id, email, user.path("name").asString(""), this.courseName));
 			for (JsonNode enrollment : user.path("enrollments")) {
-				if (this.course.equals(id(enrollment.path("course_id")))
+				if (this.course.equals(LmsIds.positive(enrollment.path("course_id")))
 						&& "StudentEnrollment".equals(enrollment.path("type").asString(""))) {
 					this.scores.put(id, effectiveScore(enrollment.path("grades")));
 				}
@@ -140,7 +141,7 @@ class CanvasCourseRead implements CourseRead {
 			for (JsonNode submission : this.client.getAll("/api/v1/courses/" + this.course
 					+ "/students/submissions?student_ids[]=all&graded_since=" + URLEncoder.encode(from, StandardCharsets.UTF_8)
 					+ "&order=graded_at")) {
-				String user = id(submission.path("user_id"));
+				String user = LmsIds.positive(submission.path("user_id"));
 				// a grade the learner cannot see yet (posted_at null) is not awardable
 				if (user != null && open.contains(user) && !submission.path("posted_at").isNull()
 						&& submission.has("posted_at")) {
@@ -158,7 +159,7 @@ class CanvasCourseRead implements CourseRead {
 		this.progressRead = true;
 		try {
 			for (JsonNode learner : this.client.getAll("/api/v1/courses/" + this.course + "/bulk_user_progress")) {
-				String id = id(learner.path("id"));
+				String id = LmsIds.positive(learner.path("id"));
 				if (id != null) {
 					JsonNode progress = learner.path("progress");
 					this.progress.put(id, progress);
@@ -222,7 +223,7 @@ class CanvasCourseRead implements CourseRead {
 		Double score = null;
 		for (JsonNode enrollment : this.client.getAll("/api/v1/courses/" + this.course
 				+ "/enrollments?type[]=StudentEnrollment&user_id=" + userId)) {
-			if (userId.equals(id(enrollment.path("user_id")))) {
+			if (userId.equals(LmsIds.positive(enrollment.path("user_id")))) {
 				score = effectiveScore(enrollment.path("grades"));
 			}
 		}
@@ -242,7 +243,7 @@ class CanvasCourseRead implements CourseRead {
 	private Map<String, ActivityProgress> modules(String userId) {
 		Map<String, ActivityProgress> modules = new HashMap<>();
 		for (JsonNode module : this.client.getAll("/api/v1/courses/" + this.course + "/modules?student_id=" + userId)) {
-			String id = id(module.path("id"));
+			String id = LmsIds.positive(module.path("id"));
 			if (id == null) {
 				continue;
 			}
@@ -280,13 +281,6 @@ class CanvasCourseRead implements CourseRead {
 		catch (DateTimeParseException ex) {
 			return null;
 		}
-	}
-
-	/** Canvas ids: numbers in REST answers; only positive integers are accepted. */
-	static String id(JsonNode value) {
-		String text = value.isIntegralNumber() ? Long.toString(value.asLong())
-				: (value.isString() ? value.asString().trim() : null);
-		return (text != null && text.matches("[1-9][0-9]{0,18}")) ? text : null;
 	}
 
 }

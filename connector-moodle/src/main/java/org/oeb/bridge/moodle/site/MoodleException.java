@@ -5,7 +5,7 @@ import java.util.Set;
 import org.oeb.bridge.common.connector.LmsFailure;
 
 /**
- * A Web Services call that did not return data. {@link #configurationProblem()} tells whether
+ * A Web Services call that did not return data. {@link #needsAdministrator()} tells whether
  * retrying can help: a bad token or a missing function or capability needs an administrator.
  * A bad token, a function missing from the service, disabled web services and an unreachable
  * site affect the whole site; any other error (a deleted course, a capability missing in one
@@ -27,10 +27,6 @@ public class MoodleException extends LmsFailure {
 
 	public Kind kind() {
 		return this.kind;
-	}
-
-	public boolean configurationProblem() {
-		return this.kind == Kind.MISCONFIGURED || this.kind == Kind.REST_DISABLED;
 	}
 
 	/** What went wrong. */

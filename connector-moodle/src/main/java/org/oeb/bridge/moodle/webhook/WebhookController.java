@@ -7,6 +7,7 @@ import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.oeb.bridge.common.connector.HintQueue;
+import org.oeb.bridge.common.connector.LmsIds;
 import org.oeb.bridge.moodle.site.MoodleProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,10 +113,10 @@ class WebhookController {
 		if (!USED_EVENTS.contains(name)) {
 			return ResponseEntity.ok(Map.of("status", "ignored", "reason", "event " + name + " does not affect badges"));
 		}
-		String course = id(event.path("courseid"));
-		String user = id(event.path("relateduserid"));
+		String course = LmsIds.positive(event.path("courseid"));
+		String user = LmsIds.positive(event.path("relateduserid"));
 		if (user == null) {
-			user = id(event.path("other").path("relateduserid"));
+			user = LmsIds.positive(event.path("other").path("relateduserid"));
 		}
 		if (course == null) {
 			return reject(institution, 400, "courseid is missing or not a positive number");
@@ -165,13 +166,6 @@ class WebhookController {
 			return null;
 		}
 		return authorization.substring(7).trim();
-	}
-
-	/** Moodle ids: JSON numbers from most senders, strings from local_webhooks. */
-	private static String id(JsonNode value) {
-		String text = value.isIntegralNumber() ? Long.toString(value.asLong())
-				: (value.isString() ? value.asString().trim() : null);
-		return (text != null && text.matches("[1-9][0-9]{0,18}")) ? text : null;
 	}
 
 }
