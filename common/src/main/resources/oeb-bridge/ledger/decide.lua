@@ -32,7 +32,7 @@ for i = 5, #KEYS do
     end
     -- the epoch it was decided in: after a loss of the stream, older pending awards get their jobs again
     redis.call('HSET', award, 'state', desired, 'decidedIn', epoch, unpack(flat))
-    if unverified then
+    if unverified or decision.unverified then
       redis.call('HSET', award, 'unverified', '1')
     end
     redis.call('HINCRBY', KEYS[1], desired, 1)

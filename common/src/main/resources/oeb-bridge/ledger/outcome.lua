@@ -2,7 +2,7 @@
 -- award's current owner: a worker that lost the award (its lease ran out and another took
 -- over) changes nothing and acknowledges nothing.
 -- KEYS[1] award, KEYS[2] counts, KEYS[3] issuance stream, KEYS[4] retries, KEYS[5] dead letters,
--- KEYS[6] paused
+-- KEYS[6] paused, KEYS[7] assertion index (assertion entityId to rule:user)
 -- ARGV[1] action, ARGV[2] consumer, ARGV[3] fence, ARGV[4] group, ARGV[5] now (ms), ARGV[6] now (ISO),
 -- ARGV[7] what became of this attempt's POST: 'none' (no POST, or it succeeded), 'unsent' (answered:
 -- not processed, or never sent) or 'ambiguous' (OEB may still store it),
@@ -25,6 +25,7 @@ elseif postedAt and ARGV[7] == 'ambiguous' then
 end
 if action == 'issued' then
   redis.call('HSET', KEYS[1], 'state', ARGV[10], 'assertion', ARGV[8], 'issuedAt', ARGV[6], 'issuedBy', ARGV[9])
+  redis.call('HSET', KEYS[7], ARGV[8], held[5] .. ':' .. held[6])
   redis.call('HDEL', KEYS[1], 'lastError', 'nextAttemptAt', 'failingSince')
   redis.call('HINCRBY', KEYS[2], 'pending', -1)
   redis.call('HINCRBY', KEYS[2], ARGV[10], 1)

@@ -1,5 +1,8 @@
 package org.oeb.bridge.common;
 
+import org.oeb.bridge.common.privacy.LearnerData;
+import org.oeb.bridge.common.privacy.LearnerDataEndpoint;
+
 import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,6 +69,33 @@ public class AwardsAutoConfiguration {
 	@Bean
 	IssuanceEndpoint issuanceEndpoint(AwardsProperties awards, AwardLedger ledger, AwardEngine engine) {
 		return new IssuanceEndpoint(awards, ledger, engine);
+	}
+
+	@Bean
+	LearnerData ledgerLearnerData(AwardLedger ledger) {
+		return new LearnerData() {
+
+			@Override
+			public String name() {
+				return "ledger";
+			}
+
+			@Override
+			public java.util.Map<String, Object> export(String institution, String userId) {
+				return ledger.exportLearner(institution, userId);
+			}
+
+			@Override
+			public long erase(String institution, String userId) {
+				return ledger.eraseLearner(institution, userId);
+			}
+
+		};
+	}
+
+	@Bean
+	LearnerDataEndpoint learnerDataEndpoint(AwardsProperties awards, java.util.List<LearnerData> holders) {
+		return new LearnerDataEndpoint(awards, holders);
 	}
 
 	@Bean

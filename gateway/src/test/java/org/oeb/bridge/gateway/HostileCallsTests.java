@@ -187,16 +187,20 @@ class HostileCallsTests {
 
 	@Test
 	void aKeyGrantedRevokeReachesOebWithARevocation() {
-		oeb.wireMock()
-			.stubFor(WireMock.delete(WireMock.urlEqualTo("/v2/assertions/Hc81abcdefghijklmnopqr"))
-				.willReturn(FakeOeb.json(200, FakeOeb.envelope("{\"revoked\":true}"))));
+		oeb.badgeClass("RevokeBadge00000000000A");
+		String assertion = oeb.existingAssertion("RevokeBadge00000000000A", "learner@uni-a.example",
+				java.time.Instant.now(), false, null).entityId();
 
-		RawHttp.Response response = RawHttp.send(this.port, "DELETE", "/oeb/uni-a/v2/assertions/Hc81abcdefghijklmnopqr",
+		RawHttp.Response response = RawHttp.send(this.port, "DELETE", "/oeb/uni-a/v2/assertions/" + assertion,
 				Map.of("Content-Type", "application/json", "X-Api-Key", TestInstitutions.KEY_A_ALL),
 				"{\"revocation_reason\":\"wrong learner\"}".getBytes(), false);
 
 		assertThat(response.status()).as(response.text()).isEqualTo(200);
 		assertThat(oeb.apiRequests()).hasSize(1);
+		assertThat(oeb.assertion(assertion)).hasValueSatisfying((revoked) -> {
+			assertThat(revoked.revoked()).isTrue();
+			assertThat(revoked.revocationReason()).isEqualTo("wrong learner");
+		});
 	}
 
 	@ParameterizedTest(name = "chunked={0}")

@@ -47,6 +47,8 @@ public final class Sandbox {
 
 	static final String HOOK_SECRET = "sandbox-hook";
 
+	static final String WALLET_KEY = "sandbox-wallet-key";
+
 	static final String CANVAS_TOKEN = "7~sandbox-canvas-token";
 
 	static final String CANVAS_ROOT_ACCOUNT = "SandboxRootAccountUuid00000000000000000000";
@@ -164,6 +166,7 @@ public final class Sandbox {
 					+ " ms after the hint (the poll interval is 5 s)");
 		}
 		canvasScenario();
+		revocationScenario(assertion.entityId());
 		say("running: gateway localhost:8080, connector-moodle localhost:8081, connector-canvas localhost:8082. Try "
 				+ "curl -u operator:" + OPERATOR_PASSWORD + " localhost:9081/actuator/issuance/demo (the connector's management port), or "
 				+ "curl -u operator:" + OPERATOR_PASSWORD + " localhost:9080/actuator/health (the gateway's management "
@@ -180,7 +183,7 @@ public final class Sandbox {
 				"--bridge.gateway.operator.password-hash={noop}" + OPERATOR_PASSWORD);
 	}
 
-	private List<String> moodleArguments() {
+	private List<String> moodleArguments() throws java.security.NoSuchAlgorithmException {
 		String awards = "--bridge.awards.institutions." + INSTITUTION + ".";
 		String site = "--bridge.moodle.institutions." + INSTITUTION + ".";
 		return List.of("--server.port=8081", "--management.server.port=9081",
@@ -190,7 +193,14 @@ public final class Sandbox {
 				awards + "gateway-api-key=" + CONNECTOR_KEY, awards + "rules[0].id=open-science-101",
 				awards + "rules[0].badge-class=" + BADGE_CLASS, awards + "rules[0].when=course-completed(course=42)",
 				site + "url=" + this.moodle.url(), site + "token=" + MOODLE_TOKEN, site + "webhook-secret=" + HOOK_SECRET,
-				site + "poll-interval=5s", "--bridge.operator.password-hash={noop}" + OPERATOR_PASSWORD);
+				site + "poll-interval=5s", "--bridge.operator.password-hash={noop}" + OPERATOR_PASSWORD,
+				"--bridge.wallet.sync-interval=5s", "--bridge.wallet.oeb-public-url=" + this.oeb.baseUrl(),
+				"--bridge.wallet.clients." + INSTITUTION + ".key-sha256[0]=" + sha256(WALLET_KEY));
+	}
+
+	private static String sha256(String key) throws java.security.NoSuchAlgorithmException {
+		return java.util.HexFormat.of()
+			.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	/** Katherine's completion is found by the poll, Dorothy's at once through a signed Live Event. */
@@ -216,6 +226,35 @@ public final class Sandbox {
 			say("Dorothy's badge was issued " + Duration.between(completed, Instant.now()).toMillis()
 					+ " ms after the event");
 		}
+	}
+
+	/** Staff revoke Ada's badge in OEB's UI; the change feed brings it to the operator view and Ada's wallet. */
+	private void revocationScenario(String assertion) throws Exception {
+		Instant revoked = Instant.now();
+		say("OEB staff revoke Ada's badge in OEB's UI: 'Awarded for the wrong course'");
+		this.oeb.revokeInOeb(assertion, "Awarded for the wrong course");
+		Instant deadline = Instant.now().plusSeconds(30);
+		String view = "";
+		while (Instant.now().isBefore(deadline)) {
+			view = get("http://localhost:9081/actuator/issuance/" + INSTITUTION, "Basic " + Base64.getEncoder()
+				.encodeToString(("operator:" + OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8)));
+			if (view.contains("Awarded for the wrong course")) {
+				break;
+			}
+			Thread.sleep(250);
+		}
+		say("the change feed brought the revocation to the ledger " + Duration.between(revoked, Instant.now()).toMillis()
+				+ " ms later (it is read every 5 s); operator view: " + view);
+		say("Ada's wallet, GET localhost:8081/api/wallets/" + INSTITUTION + "/learners/2 (Authorization: Bearer "
+				+ WALLET_KEY + "): " + get("http://localhost:8081/api/wallets/" + INSTITUTION + "/learners/2",
+						"Bearer " + WALLET_KEY));
+	}
+
+	private String get(String url, String authorization) throws Exception {
+		return this.http
+			.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", authorization).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
 	}
 
 	private boolean awaitAssertion(String recipient, Duration timeout) throws InterruptedException {

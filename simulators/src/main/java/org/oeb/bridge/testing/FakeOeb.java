@@ -73,6 +73,18 @@ public final class FakeOeb implements AutoCloseable {
 
 	private volatile Duration issueDelay = Duration.ZERO;
 
+	private final Map<String, String> badgeClassJson = new ConcurrentHashMap<>();
+
+	private final Map<String, Instant> badgeClassUpdatedAt = new ConcurrentHashMap<>();
+
+	private final Map<String, Duration> expiresIn = new ConcurrentHashMap<>();
+
+	private final List<LearningPath> learningPaths = new CopyOnWriteArrayList<>();
+
+	private final List<EmbedUrl> embedUrls = new CopyOnWriteArrayList<>();
+
+	private final java.util.concurrent.atomic.AtomicInteger failingNextPages = new java.util.concurrent.atomic.AtomicInteger();
+
 	private final WireMockServer server;
 
 	private FakeOeb() {
@@ -170,8 +182,8 @@ public final class FakeOeb implements AutoCloseable {
 	 */
 	public FakeOeb badgeClass(String entityId, String badgeClassJson) {
 		badgeClass(entityId);
-		this.server.stubFor(WireMock.get(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/badgeclasses/" + entityId))
-			.willReturn(json(200, envelope(badgeClassJson))));
+		this.badgeClassJson.put(entityId, badgeClassJson);
+		this.badgeClassUpdatedAt.put(entityId, Instant.now());
 		return this;
 	}
 
@@ -237,9 +249,106 @@ public final class FakeOeb implements AutoCloseable {
 	public StoredAssertion existingAssertion(String badgeClass, String recipient, Instant issuedOn, boolean revoked,
 			Instant expires) {
 		StoredAssertion assertion = new StoredAssertion(entityId(), recipient.toLowerCase(java.util.Locale.ROOT), "{}",
-				revoked, issuedOn, badgeClass, issuedOn, expires);
+				revoked, issuedOn, badgeClass, issuedOn, expires, revoked ? "Revoked earlier" : null);
 		store(assertion);
 		return assertion;
+	}
+
+	/** Assertions of this badge class expire this long after they are issued (OEB's {@code expiration}). */
+	public FakeOeb expiration(String badgeClass, Duration after) {
+		this.expiresIn.put(badgeClass, after);
+		return this;
+	}
+
+	/**
+	 * Revokes an assertion as staff do in OEB's UI; it reappears in the change feed with the
+	 * reason. Returns false when OEB does not hold it or it is revoked already.
+	 */
+	public boolean revokeInOeb(String assertion, String reason) {
+		return replace(assertion, (stored) -> stored.revoked() ? null : stored.revoke(reason, Instant.now()));
+	}
+
+	/** Changes an assertion's expiry date, as {@code PUT /v2/assertions/{id}} does. */
+	public boolean changeExpiry(String assertion, Instant expires) {
+		return replace(assertion, (stored) -> stored.expiring(expires, Instant.now()));
+	}
+
+	private boolean replace(String assertion, java.util.function.UnaryOperator<StoredAssertion> change) {
+		for (List<StoredAssertion> stored : this.assertionsByBadgeClass.values()) {
+			synchronized (stored) {
+				for (int i = 0; i < stored.size(); i++) {
+					StoredAssertion current = stored.get(i);
+					if (current.entityId().equals(assertion)) {
+						StoredAssertion changed = change.apply(current);
+						if (changed == null) {
+							return false;
+						}
+						stored.set(i, changed);
+						List<StoredAssertion> held = this.assertionsByRecipient
+							.get(current.badgeClass() + " " + current.recipient());
+						synchronized (held) {
+							held.replaceAll((a) -> a.entityId().equals(assertion) ? changed : a);
+						}
+						return true;
+					}
+				}
+			}
+		}
+		return false;
+	}
+
+	/** The assertion with this entityId, if OEB holds it. */
+	public java.util.Optional<StoredAssertion> assertion(String entityId) {
+		return this.assertionsByBadgeClass.values()
+			.stream()
+			.flatMap((stored) -> {
+				synchronized (stored) {
+					return List.copyOf(stored).stream();
+				}
+			})
+			.filter((a) -> a.entityId().equals(entityId))
+			.findFirst();
+	}
+
+	/**
+	 * A learning path: when a recipient holds {@code required} of {@code badges} (not revoked),
+	 * OEB awards {@code microDegreeBadge} to them in the same request, as an assertion nobody
+	 * asked for.
+	 */
+	public FakeOeb learningPath(String issuer, String slug, String name, String microDegreeBadge, int required,
+			String... badges) {
+		badgeClass(microDegreeBadge);
+		this.learningPaths.add(new LearningPath(issuer, slug, name, microDegreeBadge, required, List.of(badges)));
+		return this;
+	}
+
+	/** The next {@code times} change-feed pages after a first one (those asked for by cursor) answer 502. */
+	public FakeOeb failNextFeedPages(int times) {
+		this.failingNextPages.set(times);
+		return this;
+	}
+
+	/** The embed URLs OEB handed out, oldest first. */
+	public List<EmbedUrl> embedUrls() {
+		return List.copyOf(this.embedUrls);
+	}
+
+	private void awardMicroDegrees(StoredAssertion issued) {
+		for (LearningPath path : this.learningPaths) {
+			if (!path.badges().contains(issued.badgeClass())) {
+				continue;
+			}
+			long held = path.badges()
+				.stream()
+				.filter((badge) -> held(badge, issued.recipient()).stream().anyMatch((a) -> !a.revoked()))
+				.count();
+			boolean hasDegree = held(path.microDegreeBadge(), issued.recipient()).stream().anyMatch((a) -> !a.revoked());
+			if (held >= path.required() && !hasDegree) {
+				Instant now = Instant.now();
+				store(new StoredAssertion(entityId(), issued.recipient(), "{}", false, now, path.microDegreeBadge(), now,
+						null, null));
+			}
+		}
 	}
 
 	private List<StoredAssertion> held(String badgeClass, String recipient) {
@@ -320,6 +429,12 @@ public final class FakeOeb implements AutoCloseable {
 		this.assertionsByRecipient.clear();
 		this.issueFailures.clear();
 		this.issueDelay = Duration.ZERO;
+		this.expiresIn.clear();
+		this.learningPaths.clear();
+		this.embedUrls.clear();
+		this.failingNextPages.set(0);
+		this.badgeClassJson.clear();
+		this.badgeClassUpdatedAt.clear();
 		this.server.resetAll();
 		stubDefaults();
 	}
@@ -334,7 +449,10 @@ public final class FakeOeb implements AutoCloseable {
 		this.server.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/issuers"))
 			.willReturn(json(200, envelope("{\"entityType\":\"Issuer\",\"entityId\":\"" + entityId()
 					+ "\",\"name\":\"Demo University\",\"email\":\"badges@demo.example\",\"url\":\"https://demo.example\"}"))));
-		this.server.stubFor(WireMock.get(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/assertions/changed")).willReturn(WireMock.ok()));
+		// every other API path: answered by the OebBehaviour transformer where OEB's behaviour is simulated, 404 elsewhere
+		this.server.stubFor(WireMock.any(WireMock.urlPathMatching("(/oeb/[^/]+)?/v[123]/.*"))
+			.atPriority(10)
+			.willReturn(json(404, v2Error("entity not found or insufficient privileges"))));
 		// issuing and look-up are answered by the OebBehaviour transformer, which keeps the awards
 		this.server.stubFor(WireMock.any(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/badgeclasses/[^/]+/assertions"))
 			.willReturn(WireMock.ok()));
@@ -360,14 +478,20 @@ public final class FakeOeb implements AutoCloseable {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 	}
 
-	private static String assertionJson(StoredAssertion assertion) {
-		return "{\"entityType\":\"Assertion\",\"entityId\":\"" + assertion.entityId() + "\",\"badgeclass\":\""
-				+ assertion.badgeClass() + "\",\"recipient\":{\"identity\":\"sha256$"
+	private String assertionJson(StoredAssertion assertion) {
+		String publicBase = "https://api.openbadges.example/public/";
+		return "{\"entityType\":\"Assertion\",\"entityId\":\"" + assertion.entityId() + "\",\"openBadgeId\":\""
+				+ publicBase + "assertions/" + assertion.entityId() + "\",\"badgeclass\":\""
+				+ assertion.badgeClass() + "\",\"badgeclassOpenBadgeId\":\"" + publicBase + "badges/"
+				+ assertion.badgeClass() + "\",\"image\":\"" + publicBase + "assertions/" + assertion.entityId()
+				+ "/image\",\"recipient\":{\"identity\":\"sha256$"
 				+ Integer.toHexString(assertion.recipient().hashCode())
 				+ "\",\"hashed\":true,\"type\":\"email\",\"plaintextIdentity\":\"" + assertion.recipient()
-				+ "\"},\"issuedOn\":\"" + assertion.issuedOn() + "\",\"revoked\":" + assertion.revoked()
-				+ ",\"expires\":" + ((assertion.expires() != null) ? "\"" + assertion.expires() + "\"" : "null")
-				+ ",\"updatedAt\":\"" + assertion.updatedAt() + "\"}";
+				+ "\",\"salt\":\"0b9e4c1d\"},\"issuedOn\":\"" + assertion.issuedOn() + "\",\"revoked\":"
+				+ assertion.revoked() + ",\"revocationReason\":"
+				+ ((assertion.revocationReason() != null) ? "\"" + assertion.revocationReason() + "\"" : "null")
+				+ ",\"acceptance\":\"Unaccepted\",\"expires\":"
+				+ ((assertion.expires() != null) ? "\"" + assertion.expires() + "\"" : "null") + "}";
 	}
 
 	private static String v2Error(String description) {
@@ -382,7 +506,27 @@ public final class FakeOeb implements AutoCloseable {
 
 	/** An award as OEB stores it. */
 	public record StoredAssertion(String entityId, String recipient, String body, boolean revoked, Instant updatedAt,
-			String badgeClass, Instant issuedOn, Instant expires) {
+			String badgeClass, Instant issuedOn, Instant expires, String revocationReason) {
+
+		StoredAssertion revoke(String reason, Instant at) {
+			return new StoredAssertion(this.entityId, this.recipient, this.body, true, at, this.badgeClass,
+					this.issuedOn, this.expires, reason);
+		}
+
+		StoredAssertion expiring(Instant expires, Instant at) {
+			return new StoredAssertion(this.entityId, this.recipient, this.body, this.revoked, at, this.badgeClass,
+					this.issuedOn, expires, this.revocationReason);
+		}
+
+	}
+
+	/** A learning path (micro degree) as OEB holds it. */
+	private record LearningPath(String issuer, String slug, String name, String microDegreeBadge, int required,
+			List<String> badges) {
+	}
+
+	/** The embed URLs handed out, with the e-mail and view they show. */
+	public record EmbedUrl(String url, String view, String email, String language) {
 	}
 
 	private final class OebBehaviour implements ResponseDefinitionTransformerV2 {
@@ -415,8 +559,32 @@ public final class FakeOeb implements AutoCloseable {
 		}
 
 		private ResponseDefinition assertions(LoggedRequest request, String path, ResponseDefinition stubbed) {
-			if (path.startsWith("/v2/assertions/changed")) {
-				return changed(request);
+			String method = request.getMethod().getName();
+			java.util.regex.Matcher feed = java.util.regex.Pattern.compile("/v2/(assertions|badgeclasses)/changed(\\?.*)?")
+				.matcher(path);
+			if (feed.matches() && "GET".equals(method)) {
+				return changed(request, feed.group(1));
+			}
+			java.util.regex.Matcher revoke = java.util.regex.Pattern.compile("/v2/assertions/([A-Za-z0-9_-]+)").matcher(path);
+			if (revoke.matches() && "DELETE".equals(method)) {
+				return revoke(request, revoke.group(1));
+			}
+			java.util.regex.Matcher embed = java.util.regex.Pattern
+				.compile("/v3/issuer/learners-(badges|competencies|learningpaths|profile|backpack)/").matcher(path);
+			if (embed.matches() && "POST".equals(method)) {
+				return embed(request, embed.group(1));
+			}
+			java.util.regex.Matcher paths = java.util.regex.Pattern
+				.compile("/v1/issuer/issuers/([A-Za-z0-9_-]+)/learningpath/?").matcher(path);
+			if (paths.matches() && "GET".equals(method)) {
+				return learningPaths(paths.group(1));
+			}
+			java.util.regex.Matcher oneClass = java.util.regex.Pattern.compile("/v2/badgeclasses/([A-Za-z0-9_-]+)")
+				.matcher(path);
+			if (oneClass.matches() && "GET".equals(method)) {
+				String known = FakeOeb.this.badgeClassJson.get(oneClass.group(1));
+				return (known != null) ? json(200, envelope(known)).build()
+						: json(404, v2Error("entity not found or insufficient privileges")).build();
 			}
 			java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("/v2/badgeclasses/([^/?]+)/assertions(\\?.*)?")
 				.matcher(path);
@@ -433,8 +601,12 @@ public final class FakeOeb implements AutoCloseable {
 			return issue(request, badgeClass);
 		}
 
-		/** The change feed: assertions changed after {@code since}, and the server time to use as the next since. */
-		private ResponseDefinition changed(LoggedRequest request) {
+		/**
+		 * A change feed: objects changed after {@code since}, ordered by change time, {@code num}
+		 * per page (100 unless asked), the next page named by an absolute URL with an opaque
+		 * cursor, and the server time taken before the query.
+		 */
+		private ResponseDefinition changed(LoggedRequest request, String feed) {
 			Instant since = Instant.EPOCH;
 			if (request.queryParameter("since").isPresent()) {
 				try {
@@ -445,18 +617,116 @@ public final class FakeOeb implements AutoCloseable {
 							+ "\"fieldErrors\":{\"since\":[\"Invalid datetime format\"]},\"validationErrors\":[]}").build();
 				}
 			}
+			int num = 100;
+			if (request.queryParameter("num").isPresent()) {
+				num = Math.max(1, Math.min(500, Integer.parseInt(request.queryParameter("num").firstValue())));
+			}
+			String after = null;
+			if (request.queryParameter("cursor").isPresent() && FakeOeb.this.failingNextPages.getAndUpdate(
+					(left) -> Math.max(0, left - 1)) > 0) {
+				return WireMock.aResponse().withStatus(502).withHeader("Content-Type", "text/html")
+					.withBody("<html><body>Bad Gateway</body></html>").build();
+			}
+			if (request.queryParameter("cursor").isPresent()) {
+				try {
+					after = new String(Base64.getUrlDecoder().decode(request.queryParameter("cursor").firstValue()),
+							StandardCharsets.UTF_8);
+				}
+				catch (IllegalArgumentException ex) {
+					return json(404, "{\"detail\":\"Invalid cursor\"}").build();
+				}
+			}
 			Instant timestamp = Instant.now();
 			Instant from = since;
-			List<String> changed = FakeOeb.this.assertionsByBadgeClass.keySet()
-				.stream()
-				.flatMap((badgeClass) -> FakeOeb.this.assertions(badgeClass).stream())
-				.filter((assertion) -> assertion.updatedAt().isAfter(from))
-				.sorted(java.util.Comparator.comparing(StoredAssertion::updatedAt))
-				.map(FakeOeb::assertionJson)
-				.toList();
+			List<String[]> all = new java.util.ArrayList<>();
+			if ("assertions".equals(feed)) {
+				FakeOeb.this.assertionsByBadgeClass.keySet()
+					.stream()
+					.flatMap((badgeClass) -> FakeOeb.this.assertions(badgeClass).stream())
+					.filter((assertion) -> assertion.updatedAt().isAfter(from))
+					.forEach((assertion) -> all.add(new String[] { position(assertion.updatedAt(), assertion.entityId()),
+							FakeOeb.this.assertionJson(assertion) }));
+			}
+			else {
+				FakeOeb.this.badgeClassJson.forEach((id, json) -> {
+					Instant updated = FakeOeb.this.badgeClassUpdatedAt.getOrDefault(id, Instant.EPOCH);
+					if (updated.isAfter(from)) {
+						all.add(new String[] { position(updated, id), json });
+					}
+				});
+			}
+			all.sort(java.util.Comparator.comparing((String[] item) -> item[0]));
+			String start = after;
+			List<String[]> remaining = all.stream().filter((item) -> start == null || item[0].compareTo(start) > 0).toList();
+			List<String[]> page = remaining.subList(0, Math.min(num, remaining.size()));
+			boolean hasNext = remaining.size() > page.size();
+			String next = "null";
+			if (hasNext) {
+				String cursor = Base64.getUrlEncoder()
+					.withoutPadding()
+					.encodeToString(page.get(page.size() - 1)[0].getBytes(StandardCharsets.UTF_8));
+				next = "\"" + FakeOeb.this.baseUrl() + "/v2/" + feed + "/changed?cursor=" + cursor + "&num=" + num
+						+ "&since=" + java.net.URLEncoder.encode(since.atOffset(java.time.ZoneOffset.ofHours(2)).toString(),
+								StandardCharsets.UTF_8)
+						+ "\"";
+			}
 			return json(200, "{\"status\":{\"success\":true,\"description\":\"ok\"},\"result\":["
-					+ String.join(",", changed) + "],\"pagination\":{\"hasNext\":false,\"nextResults\":null,"
-					+ "\"hasPrevious\":false,\"previousResults\":null},\"timestamp\":\"" + timestamp + "\"}").build();
+					+ String.join(",", page.stream().map((item) -> item[1]).toList()) + "],\"pagination\":{\"hasNext\":"
+					+ hasNext + ",\"nextResults\":" + next + ",\"hasPrevious\":" + (after != null)
+					+ ",\"previousResults\":null},\"timestamp\":\""
+					+ timestamp.atOffset(java.time.ZoneOffset.ofHours(2)) + "\"}").build();
+		}
+
+		private static String position(Instant at, String id) {
+			return String.format("%020d", at.getEpochSecond()) + String.format("%09d", at.getNano()) + ":" + id;
+		}
+
+		private ResponseDefinition revoke(LoggedRequest request, String assertion) {
+			String reason = field(request.getBodyAsString(), "revocation_reason");
+			if (reason == null || reason.isBlank()) {
+				return json(400, "{\"status\":{\"success\":false,\"description\":\"bad request\"},\"result\":[],"
+						+ "\"fieldErrors\":{\"revocation_reason\":\"This field is required\"},\"validationErrors\":[]}")
+					.build();
+			}
+			java.util.Optional<StoredAssertion> stored = FakeOeb.this.assertion(assertion);
+			if (stored.isEmpty()) {
+				return json(404, v2Error("entity not found or insufficient privileges")).build();
+			}
+			if (!FakeOeb.this.revokeInOeb(assertion, reason)) {
+				return json(400, "{\"status\":{\"success\":false,\"description\":\"bad request\"},\"result\":[],"
+						+ "\"fieldErrors\":{},\"validationErrors\":[\"Assertion is already revoked\"]}").build();
+			}
+			return json(200, envelope(FakeOeb.this.assertionJson(FakeOeb.this.assertion(assertion).orElseThrow())))
+				.build();
+		}
+
+		private ResponseDefinition embed(LoggedRequest request, String view) {
+			String email = field(request.getBodyAsString(), "email");
+			if (email == null || !email.contains("@")) {
+				return json(400, "\"email is required\"").build();
+			}
+			String lang = field(request.getBodyAsString(), "lang");
+			String url = FakeOeb.this.baseUrl() + "/iframes/" + java.util.UUID.randomUUID() + "/";
+			FakeOeb.this.embedUrls.add(new EmbedUrl(url, view, email, lang));
+			return json(200, "{\"url\":\"" + url + "\"}").build();
+		}
+
+		private ResponseDefinition learningPaths(String issuer) {
+			List<String> paths = new java.util.ArrayList<>();
+			for (LearningPath path : FakeOeb.this.learningPaths) {
+				if (!path.issuer().equals(issuer)) {
+					continue;
+				}
+				List<String> badges = new java.util.ArrayList<>();
+				for (int i = 0; i < path.badges().size(); i++) {
+					badges.add("{\"order\":" + (i + 1) + ",\"badge\":{\"slug\":\"" + path.badges().get(i) + "\"}}");
+				}
+				paths.add("{\"slug\":\"" + path.slug() + "\",\"name\":\"" + path.name() + "\",\"issuer_id\":\""
+						+ issuer + "\",\"participationBadge_id\":\"" + path.microDegreeBadge()
+						+ "\",\"required_badges_count\":" + path.required() + ",\"activated\":true,\"badges\":["
+						+ String.join(",", badges) + "]}");
+			}
+			return json(200, "[" + String.join(",", paths) + "]").build();
 		}
 
 		private ResponseDefinition lookUp(LoggedRequest request, String badgeClass) {
@@ -472,7 +742,7 @@ public final class FakeOeb implements AutoCloseable {
 			List<String> found = candidates.stream()
 				.filter((stored) -> includeRevoked || !stored.revoked())
 				.filter((stored) -> includeExpired || stored.expires() == null || stored.expires().isAfter(now))
-				.map(FakeOeb::assertionJson)
+				.map(FakeOeb.this::assertionJson)
 				.toList();
 			return json(200, envelope(found.toArray(String[]::new))).build();
 		}
@@ -511,18 +781,23 @@ public final class FakeOeb implements AutoCloseable {
 			}
 			Duration delay = FakeOeb.this.issueDelay;
 			StoredAssertion assertion = new StoredAssertion(entityId(), recipient, body, false, now.plus(delay),
-					badgeClass, now.plus(delay), null);
+					badgeClass, now.plus(delay), FakeOeb.this.expiresIn.containsKey(badgeClass)
+							? now.plus(delay).plus(FakeOeb.this.expiresIn.get(badgeClass)) : null, null);
 			if (delay.isZero()) {
 				store(assertion);
+				awardMicroDegrees(assertion);
 			}
 			else {
-				STORING.schedule(() -> store(assertion), delay.toMillis(), TimeUnit.MILLISECONDS);
+				STORING.schedule(() -> {
+					store(assertion);
+					awardMicroDegrees(assertion);
+				}, delay.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			if (failure != null) {
 				return WireMock.aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)
 					.withFixedDelay((int) delay.toMillis()).build();
 			}
-			return json(201, envelope(assertionJson(assertion))).withFixedDelay((int) delay.toMillis()).build();
+			return json(201, envelope(FakeOeb.this.assertionJson(assertion))).withFixedDelay((int) delay.toMillis()).build();
 		}
 
 		private static String failureBody(int status) {

@@ -209,6 +209,11 @@ public class AwardEngine {
 			toRecord.add(new AwardLedger.Decision(state, award));
 		}
 		List<AwardLedger.DecideResult> results = this.ledger.decideAll(institution, toRecord);
+		Map<String, String> emails = new HashMap<>();
+		toRecord.stream()
+			.filter((decision) -> !decision.award().email().isEmpty())
+			.forEach((decision) -> emails.put(decision.userId(), decision.award().email()));
+		this.ledger.rememberLearners(institution, emails);
 		List<Decision> decisions = new ArrayList<>();
 		for (int i = 0; i < earned.size(); i++) {
 			AwardLedger.Decision recorded = toRecord.get(i);

@@ -71,4 +71,69 @@ public record AwardKeys(String prefix, String institution) {
 		return base() + "progress:" + userId;
 	}
 
+	/** OEB assertion entityId to the award ({@code rule:user}) it was issued for. */
+	public String assertions() {
+		return base() + "assertions";
+	}
+
+	/** Issued awards that expire, scored by their expiry (ms); members are {@code rule:user}. */
+	public String expiries() {
+		return base() + "expiries";
+	}
+
+	/** Assertions of the institution the bridge did not issue, by assertion entityId. */
+	public String foreign() {
+		return base() + "foreign";
+	}
+
+	/** Per learner (by the hash of their e-mail), the ids of the foreign assertions they hold. */
+	public String foreignByLearner() {
+		return base() + "foreign-by-learner";
+	}
+
+	/** The hash of a learner's e-mail to their LMS user id. */
+	public String learners() {
+		return base() + "learners";
+	}
+
+	/** LMS user id to the learner's e-mail, for OEB's per-learner embeds. */
+	public String learnerEmails() {
+		return base() + "learner-emails";
+	}
+
+	/** The cached badge classes of the institution, by entityId. */
+	public String badgeClasses() {
+		return base() + "badge-classes";
+	}
+
+	/** The institution's learning paths, as last read. */
+	public String learningPaths() {
+		return base() + "learning-paths";
+	}
+
+	/** Where the reading of one OEB change feed stands. */
+	public String feedCursor(String feed) {
+		return base() + "feed:" + feed;
+	}
+
+	/** Held by the replica that reads the institution's OEB change feeds. */
+	public String syncLease() {
+		return base() + "sync-lease";
+	}
+
+	/** Awards to revoke because the learner lost the achievement, scored by when (ms); members are {@code rule:user}. */
+	public String revocations() {
+		return base() + "revocations";
+	}
+
+	/** Tombstones of erased learners (hashes that name no one), so their next awards are looked up first. */
+	public String erased() {
+		return base() + "erased";
+	}
+
+	/** The award key of a {@code rule:user} member of {@link #expiries()} or {@link #revocations()}. */
+	public String awardOf(String member) {
+		return awardPrefix() + member;
+	}
+
 }

@@ -46,6 +46,14 @@ public class AwardLedger {
 
 	private static final RedisScript<Long> ORPHANS = LedgerScripts.load("orphans", Long.class);
 
+	private static final RedisScript<String> FEED_OWN = LedgerScripts.load("feed-own", String.class);
+
+	private static final RedisScript<String> FEED_FOREIGN = LedgerScripts.load("feed-foreign", String.class);
+
+	private static final RedisScript<String> EXPIRE = LedgerScripts.load("expire", String.class);
+
+	private static final RedisScript<String> ERASE = LedgerScripts.load("erase", String.class);
+
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final Set<String> MAY_CHANGE = Set.of(AwardState.PENDING_IDENTITY.value(),
@@ -86,6 +94,7 @@ public class AwardLedger {
 		}
 		AwardKeys keys = keys(institution);
 		List<String> states = states(keys, decisions);
+		Set<String> erased = erasedAmong(keys, institution, decisions);
 		List<DecideResult> results = new ArrayList<>(Collections.nCopies(decisions.size(), null));
 		List<Integer> toRecord = new ArrayList<>();
 		List<String> scriptKeys = new ArrayList<>(List.of(keys.counts(), keys.issuance(), keys.epoch(), keys.swept()));
@@ -100,6 +109,10 @@ public class AwardLedger {
 			toRecord.add(i);
 			scriptKeys.add(keys.award(decision.ruleId(), decision.userId()));
 			Map<String, Object> json = new LinkedHashMap<>();
+			if (erased.contains(decision.userId())) {
+				// an erased learner's award may still be in OEB: look it up before issuing
+				json.put("unverified", true);
+			}
 			json.put("state", decision.state().value());
 			json.put("rule", decision.ruleId());
 			json.put("user", decision.userId());
@@ -113,6 +126,19 @@ public class AwardLedger {
 			}
 		}
 		return results;
+	}
+
+	private Set<String> erasedAmong(AwardKeys keys, String institution, List<Decision> decisions) {
+		List<String> users = decisions.stream().map(Decision::userId).distinct().toList();
+		Map<Object, Boolean> members = this.redis.opsForSet()
+			.isMember(keys.erased(), users.stream().map((user) -> (Object) tombstone(institution, user)).toArray());
+		Set<String> erased = new java.util.HashSet<>();
+		for (String user : users) {
+			if (members != null && Boolean.TRUE.equals(members.get(tombstone(institution, user)))) {
+				erased.add(user);
+			}
+		}
+		return erased;
 	}
 
 	private List<String> states(AwardKeys keys, List<Decision> decisions) {
@@ -317,6 +343,8 @@ public class AwardLedger {
 		for (AwardState state : AwardState.values()) {
 			counts.put(state.value(), 0L);
 		}
+		// assertions of the institution that the bridge did not issue
+		counts.put("foreign", 0L);
 		this.redis.opsForHash()
 			.entries(keys(institution).counts())
 			.forEach((state, count) -> counts.put((String) state, Long.parseLong((String) count)));
@@ -364,6 +392,248 @@ public class AwardLedger {
 		Long queued = this.redis.opsForStream().size(keys.issuance());
 		Long waiting = this.redis.opsForZSet().zCard(keys.retries());
 		return ((queued != null) ? queued : 0) + ((waiting != null) ? waiting : 0);
+	}
+
+	/** Of {@code assertionIds}, those the bridge issued, mapped to their award's {@code rule:user}. */
+	public Map<String, String> ownersOf(String institution, List<String> assertionIds) {
+		Map<String, String> owners = new LinkedHashMap<>();
+		if (assertionIds.isEmpty()) {
+			return owners;
+		}
+		List<Object> found = this.redis.opsForHash().multiGet(keys(institution).assertions(), List.copyOf(assertionIds));
+		for (int i = 0; i < assertionIds.size(); i++) {
+			if (found.get(i) != null) {
+				owners.put(assertionIds.get(i), (String) found.get(i));
+			}
+		}
+		return owners;
+	}
+
+	/**
+	 * Records what OEB says about an assertion the bridge issued for the award {@code member}
+	 * ({@code rule:user}). Returns {@code revoked}, {@code expired}, {@code renewed},
+	 * {@code unchanged} or {@code other} (the award holds another assertion by now).
+	 */
+	public String recordOwnAssertion(String institution, String member, AssertionState assertion) {
+		AwardKeys keys = keys(institution);
+		Instant now = Instant.now();
+		return this.redis.execute(FEED_OWN, List.of(keys.awardOf(member), keys.counts(), keys.expiries()),
+				assertion.entityId(), assertion.revoked() ? "1" : "0",
+				(assertion.revocationReason() != null) ? assertion.revocationReason() : "",
+				(assertion.expires() != null) ? assertion.expires().toString() : "",
+				(assertion.expires() != null) ? Long.toString(assertion.expires().toEpochMilli()) : "",
+				Long.toString(now.toEpochMilli()), now.toString(), member);
+	}
+
+	/**
+	 * Records an assertion the bridge did not issue, for the learner whose e-mail hashes to
+	 * {@code emailHash}; {@code ownAwards} are the keys of that learner's awards of the same
+	 * badge class, which make it the bridge's own after all while one of them is being issued.
+	 * Returns {@code foreign}, {@code updated} or {@code own}.
+	 */
+	public String recordForeignAssertion(String institution, String assertionId, String entryJson, String emailHash,
+			List<String> ownAwards) {
+		AwardKeys keys = keys(institution);
+		List<String> scriptKeys = new ArrayList<>(
+				List.of(keys.assertions(), keys.foreign(), keys.foreignByLearner(), keys.counts()));
+		scriptKeys.addAll(ownAwards);
+		return this.redis.execute(FEED_FOREIGN, scriptKeys, assertionId, entryJson, emailHash);
+	}
+
+	/** Marks issued awards whose expiry date has passed as expired; returns how many. */
+	public int expireDue(String institution, int limit) {
+		AwardKeys keys = keys(institution);
+		Instant now = Instant.now();
+		Set<String> due = this.redis.opsForZSet().rangeByScore(keys.expiries(), 0, now.toEpochMilli(), 0, limit);
+		int expired = 0;
+		for (String member : (due != null) ? due : Set.<String>of()) {
+			String result = this.redis.execute(EXPIRE, List.of(keys.awardOf(member), keys.counts(), keys.expiries()),
+					member, Long.toString(now.toEpochMilli()), now.toString());
+			if ("expired".equals(result)) {
+				expired++;
+			}
+		}
+		return expired;
+	}
+
+	/**
+	 * Remembers which LMS user an e-mail belongs to (for assertions the bridge did not issue)
+	 * and the user's e-mail (for OEB's per-learner embeds). The e-mail goes into values only,
+	 * never into a key.
+	 */
+	public void rememberLearners(String institution, Map<String, String> emailsByUser) {
+		if (emailsByUser.isEmpty()) {
+			return;
+		}
+		AwardKeys keys = keys(institution);
+		Map<String, String> byHash = new LinkedHashMap<>();
+		emailsByUser.forEach((user, email) -> byHash.put(emailHash(institution, email), user));
+		this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+			byte[] learners = keys.learners().getBytes(StandardCharsets.UTF_8);
+			byte[] emails = keys.learnerEmails().getBytes(StandardCharsets.UTF_8);
+			byHash.forEach((hash, user) -> connection.hashCommands()
+				.hSet(learners, hash.getBytes(StandardCharsets.UTF_8), user.getBytes(StandardCharsets.UTF_8)));
+			emailsByUser.forEach((user, email) -> connection.hashCommands()
+				.hSet(emails, user.getBytes(StandardCharsets.UTF_8), email.getBytes(StandardCharsets.UTF_8)));
+			return null;
+		});
+	}
+
+	/** The LMS user an e-mail hash belongs to, if the bridge has met them. */
+	public Optional<String> learnerOf(String institution, String emailHash) {
+		return Optional.ofNullable((String) this.redis.opsForHash().get(keys(institution).learners(), emailHash));
+	}
+
+	/** The e-mail of an LMS user, if the bridge has met them. */
+	public Optional<String> emailOf(String institution, String userId) {
+		return Optional.ofNullable((String) this.redis.opsForHash().get(keys(institution).learnerEmails(), userId));
+	}
+
+	/** The ledger entries of one learner for {@code ruleIds} (absent ones left out). */
+	public List<Map<String, String>> awardsOf(String institution, String userId, java.util.Collection<String> ruleIds) {
+		AwardKeys keys = keys(institution);
+		List<String> rules = List.copyOf(ruleIds);
+		List<Object> entries = this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+			for (String rule : rules) {
+				connection.hashCommands().hGetAll(keys.award(rule, userId).getBytes(StandardCharsets.UTF_8));
+			}
+			return null;
+		});
+		List<Map<String, String>> awards = new ArrayList<>();
+		for (Object entry : entries) {
+			if (entry instanceof Map<?, ?> map && !map.isEmpty()) {
+				Map<String, String> award = new LinkedHashMap<>();
+				map.forEach((k, v) -> award.put(String.valueOf(k), String.valueOf(v)));
+				awards.add(award);
+			}
+		}
+		return awards;
+	}
+
+	/** The entries (JSON) of the assertions the bridge did not issue that a learner holds. */
+	public List<String> foreignOf(String institution, String emailHash) {
+		AwardKeys keys = keys(institution);
+		String ids = (String) this.redis.opsForHash().get(keys.foreignByLearner(), emailHash);
+		if (ids == null || ids.isBlank()) {
+			return List.of();
+		}
+		List<Object> entries = this.redis.opsForHash().multiGet(keys.foreign(), List.of((Object[]) ids.split(" ")));
+		return entries.stream().filter(java.util.Objects::nonNull).map(String::valueOf).toList();
+	}
+
+	/**
+	 * The hash that stands for a learner's e-mail in the ledger: SHA-256 over the institution
+	 * and the trimmed, lower-cased address.
+	 */
+	public static String emailHash(String institution, String email) {
+		try {
+			java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+			byte[] hash = digest.digest((institution + "\n" + email.trim().toLowerCase(java.util.Locale.ROOT))
+				.getBytes(StandardCharsets.UTF_8));
+			return java.util.HexFormat.of().formatHex(hash);
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Everything the ledger holds about one learner, for an export. */
+	public Map<String, Object> exportLearner(String institution, String userId) {
+		AwardKeys keys = keys(institution);
+		Map<String, Object> export = new LinkedHashMap<>();
+		List<Map<String, String>> awards = new ArrayList<>();
+		for (String key : learnerAwardKeys(keys, userId)) {
+			Map<String, String> award = new LinkedHashMap<>();
+			this.redis.opsForHash().entries(key).forEach((k, v) -> award.put((String) k, (String) v));
+			awards.add(award);
+		}
+		export.put("awards", awards);
+		Optional<String> email = emailOf(institution, userId);
+		export.put("email", email.orElse(null));
+		export.put("foreignAssertions",
+				email.map((address) -> foreignOf(institution, emailHash(institution, address))).orElse(List.of()));
+		Map<Object, Object> snapshots = this.redis.opsForHash().entries(keys.progress(userId));
+		export.put("progressSnapshots", snapshots);
+		export.put("deadLetters", deadLetters(institution, 10_000).stream()
+			.filter((letter) -> userId.equals(letter.get("user")))
+			.toList());
+		return export;
+	}
+
+	/**
+	 * Erases everything the ledger holds about one learner: their awards, snapshots, e-mail,
+	 * the assertions of them the bridge did not issue, and their dead letters. A tombstone that
+	 * names no one (a hash of institution and user id) stays, so that a later decision for the
+	 * same learner is looked up in OEB before it is issued: OEB's award outlives the erasure.
+	 * Refused while one of their awards is being issued.
+	 */
+	public long eraseLearner(String institution, String userId) {
+		AwardKeys keys = keys(institution);
+		long removed = 0;
+		List<String> awardKeys = learnerAwardKeys(keys, userId);
+		for (String key : awardKeys) {
+			if ("pending".equals(this.redis.opsForHash().get(key, "state"))) {
+				throw new org.oeb.bridge.common.privacy.LearnerDataEndpoint.LearnerBusyException(
+						"an award of the learner is being issued right now; erase again once it is issued or dead");
+			}
+		}
+		this.redis.opsForSet().add(keys.erased(), tombstone(institution, userId));
+		for (String key : awardKeys) {
+			String member = key.substring(keys.awardPrefix().length());
+			String result = this.redis.execute(ERASE,
+					List.of(key, keys.counts(), keys.assertions(), keys.expiries(), keys.revocations()), member);
+			if ("busy".equals(result)) {
+				throw new org.oeb.bridge.common.privacy.LearnerDataEndpoint.LearnerBusyException(
+						"an award of the learner is being issued right now; erase again once it is issued or dead");
+			}
+			removed += "erased".equals(result) ? 1 : 0;
+		}
+		Optional<String> email = emailOf(institution, userId);
+		if (email.isPresent()) {
+			String hash = emailHash(institution, email.get());
+			String ids = (String) this.redis.opsForHash().get(keys.foreignByLearner(), hash);
+			if (ids != null && !ids.isBlank()) {
+				Long gone = this.redis.opsForHash().delete(keys.foreign(), (Object[]) ids.split(" "));
+				removed += (gone != null) ? gone : 0;
+				if (gone != null && gone > 0) {
+					this.redis.opsForHash().increment(keys.counts(), "foreign", -gone);
+				}
+			}
+			this.redis.opsForHash().delete(keys.foreignByLearner(), hash);
+			removed += this.redis.opsForHash().delete(keys.learners(), hash);
+		}
+		removed += this.redis.opsForHash().delete(keys.learnerEmails(), userId);
+		removed += Boolean.TRUE.equals(this.redis.delete(keys.progress(userId))) ? 1 : 0;
+		for (Map<String, String> letter : deadLetters(institution, 10_000)) {
+			if (userId.equals(letter.get("user"))) {
+				Long gone = this.redis.opsForStream().delete(keys.dead(), letter.get("entry"));
+				removed += (gone != null) ? gone : 0;
+			}
+		}
+		return removed;
+	}
+
+	private List<String> learnerAwardKeys(AwardKeys keys, String userId) {
+		List<String> found = new ArrayList<>();
+		ScanOptions options = ScanOptions.scanOptions().match(keys.awardPrefix() + "*:" + userId).count(1000).build();
+		try (Cursor<String> cursor = this.redis.scan(options)) {
+			cursor.forEachRemaining((key) -> {
+				// a rule id holds no ':', so the user is everything after the first one
+				String member = key.substring(keys.awardPrefix().length());
+				if (member.substring(member.indexOf(':') + 1).equals(userId)) {
+					found.add(key);
+				}
+			});
+		}
+		return found;
+	}
+
+	private static String tombstone(String institution, String userId) {
+		return emailHash(institution, "user:" + userId);
+	}
+
+	/** What OEB's change feed says about one assertion. */
+	public record AssertionState(String entityId, boolean revoked, String revocationReason, Instant expires) {
 	}
 
 	/** The result of {@link #decide}. */

@@ -12,10 +12,12 @@ public enum AwardState {
 	/** OEB holds the assertion. */
 	ISSUED("issued"),
 	/**
-	 * OEB holds an assertion of this award, but it was revoked; found by a look-up after lost
-	 * Redis data, and not issued again.
+	 * OEB holds an assertion of this award, but it was revoked (in OEB, or by the bridge when
+	 * the learner lost the achievement); not issued again unless the rule may be re-earned.
 	 */
 	REVOKED("revoked"),
+	/** OEB's assertion of this award has passed its expiry date. */
+	EXPIRED("expired"),
 	/** OEB refused it permanently, or retries were exhausted; waits for an operator. */
 	DEAD("dead"),
 	/** An operator dropped a dead award; the rule will not fire again for the learner. */

@@ -41,6 +41,28 @@ public class ConnectorKitAutoConfiguration {
 	}
 
 	@Bean
+	org.oeb.bridge.common.privacy.LearnerData changeDetectionLearnerData(CoursePoller poller) {
+		return new org.oeb.bridge.common.privacy.LearnerData() {
+
+			@Override
+			public String name() {
+				return "changeDetection";
+			}
+
+			@Override
+			public java.util.Map<String, Object> export(String institution, String userId) {
+				return poller.learnerState(institution, userId);
+			}
+
+			@Override
+			public long erase(String institution, String userId) {
+				return poller.forgetLearner(institution, userId);
+			}
+
+		};
+	}
+
+	@Bean
 	PollScheduler pollScheduler(ConnectorSites sites, CoursePoller poller, AwardEngine engine) {
 		return new PollScheduler(sites, poller, engine);
 	}

@@ -382,6 +382,45 @@ public class CoursePoller {
 		this.sites.identityProblem(institution, course, allHidden ? this.source.hiddenEmailAdvice() : null);
 	}
 
+	/** Per course, what change detection keeps about one learner: when seen complete, when last read. */
+	java.util.Map<String, Object> learnerState(String institution, String userId) {
+		java.util.Map<String, Object> state = new java.util.LinkedHashMap<>();
+		for (String kind : List.of("seen", "read")) {
+			java.util.Map<String, Object> perCourse = new java.util.LinkedHashMap<>();
+			forEachCourseHash(institution, kind, (key, course) -> {
+				Object value = this.redis.opsForHash().get(key, userId);
+				if (value != null) {
+					perCourse.put(course, value);
+				}
+			});
+			state.put(kind, perCourse);
+		}
+		return state;
+	}
+
+	/** Forgets one learner in change detection; the next cycle reads them as new. */
+	long forgetLearner(String institution, String userId) {
+		long[] removed = new long[1];
+		for (String kind : List.of("seen", "read")) {
+			forEachCourseHash(institution, kind,
+					(key, course) -> removed[0] += this.redis.opsForHash().delete(key, userId));
+		}
+		return removed[0];
+	}
+
+	private void forEachCourseHash(String institution, String kind,
+			java.util.function.BiConsumer<String, String> action) {
+		String prefix = key(institution, kind + ":");
+		org.springframework.data.redis.core.ScanOptions options = org.springframework.data.redis.core.ScanOptions
+			.scanOptions()
+			.match(prefix + "*")
+			.count(1000)
+			.build();
+		try (org.springframework.data.redis.core.Cursor<String> keys = this.redis.scan(options)) {
+			keys.forEachRemaining((key) -> action.accept(key, key.substring(prefix.length())));
+		}
+	}
+
 	private String key(String institution, String suffix) {
 		return this.prefix + ":{" + institution + "}:" + suffix;
 	}

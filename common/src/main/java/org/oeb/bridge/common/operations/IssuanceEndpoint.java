@@ -18,8 +18,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
- * {@code /actuator/issuance}: per institution the awards by state, the newest dead letters
- * with their reasons, and the learners waiting for an e-mail; {@code POST} replays or
+ * {@code /actuator/issuance}: per institution the awards by state (with revoked, expired and
+ * foreign ones from OEB's change feed), the newest dead letters with their reasons, the
+ * learners waiting for an e-mail, and revoked awards with their reasons; {@code POST} replays or
  * discards a dead letter, or resumes a paused institution. E-mail addresses are masked.
  */
 @Endpoint(id = "issuance")
@@ -78,6 +79,11 @@ public class IssuanceEndpoint {
 		details.put("dryRunDecisions", this.ledger.inState(institution, AwardState.DRY_RUN, LISTED)
 			.stream()
 			.map((award) -> masked(award, List.of("rule", "user", "email", "course", "achievedAt")))
+			.toList());
+		details.put("revoked", this.ledger.inState(institution, AwardState.REVOKED, LISTED)
+			.stream()
+			.map((award) -> masked(award, List.of("rule", "user", "assertion", "revokedAt", "revocationReason",
+					"revokedBy")))
 			.toList());
 		return new WebEndpointResponse<>(details, 200);
 	}

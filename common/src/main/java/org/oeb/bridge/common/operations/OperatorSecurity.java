@@ -18,7 +18,8 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * The issuance endpoint (personal data, replay and discard) needs the operator role; health,
+ * The issuance and learners endpoints (personal data, replay, discard, export and erasure) need
+ * the operator role; health,
  * info, metrics and the connectors' own routes stay open (webhooks authenticate themselves).
  */
 @AutoConfiguration
@@ -33,7 +34,8 @@ public class OperatorSecurity {
 	@Bean
 	SecurityFilterChain operatorSecurityFilterChain(HttpSecurity http) throws Exception {
 		// matched as the endpoint, wherever management.endpoints.web.base-path or the management port put it
-		http.authorizeHttpRequests((requests) -> requests.requestMatchers(EndpointRequest.to(IssuanceEndpoint.class))
+		http.authorizeHttpRequests((requests) -> requests
+			.requestMatchers(EndpointRequest.to(IssuanceEndpoint.class, org.oeb.bridge.common.privacy.LearnerDataEndpoint.class))
 			.hasRole(ROLE)
 			.anyRequest()
 			.permitAll())

@@ -13,35 +13,35 @@ import org.oeb.bridge.common.progress.LearnerProgress.Learner;
 import org.oeb.bridge.testing.FakeOeb;
 
 /** Configuration and progress snapshots shared by the pipeline tests. */
-final class PipelineFixture {
+public final class PipelineFixture {
 
-	static final String INSTITUTION = "uni-a";
+	public static final String INSTITUTION = "uni-a";
 
-	static final String DRY_INSTITUTION = "uni-dry";
+	public static final String DRY_INSTITUTION = "uni-dry";
 
-	static final String API_KEY = "connector-key-" + UUID.randomUUID();
+	public static final String API_KEY = "connector-key-" + UUID.randomUUID();
 
-	static final String COURSE_BADGE = "CourseBadge0000000000A";
+	public static final String COURSE_BADGE = "CourseBadge0000000000A";
 
-	static final String GRADE_BADGE = "GradeBadge00000000000A";
+	public static final String GRADE_BADGE = "GradeBadge00000000000A";
 
-	static final String TWO_COURSE_BADGE = "TwoCourseBadge0000000A";
+	public static final String TWO_COURSE_BADGE = "TwoCourseBadge0000000A";
 
-	static final String MISSING_BADGE = "MissingBadge000000000A";
+	public static final String MISSING_BADGE = "MissingBadge000000000A";
 
-	static final String OPERATOR_PASSWORD = "operator-password";
+	public static final String OPERATOR_PASSWORD = "operator-password";
 
 	private PipelineFixture() {
 	}
 
-	static void prepare(FakeOeb oeb) {
+	public static void prepare(FakeOeb oeb) {
 		oeb.actAsGateway(INSTITUTION, API_KEY).actAsGateway(DRY_INSTITUTION, API_KEY).badgeClass(COURSE_BADGE)
 			.badgeClass(GRADE_BADGE)
 			.badgeClass(TWO_COURSE_BADGE);
 	}
 
 	/** Properties of an engine against the fake OEB, with Redis keys of its own. */
-	static Map<String, String> properties(FakeOeb oeb, String redisPrefix) {
+	public static Map<String, String> properties(FakeOeb oeb, String redisPrefix) {
 		Map<String, String> properties = new LinkedHashMap<>();
 		properties.put("bridge.issuance.gateway-url", oeb.baseUrl());
 		properties.put("bridge.issuance.max-in-flight", "8");
@@ -78,19 +78,19 @@ final class PipelineFixture {
 		properties.put(dry + "rules[0].when", "course-completed(course=42)");
 		properties.put("bridge.operator.username", "support");
 		properties.put("bridge.operator.password-hash", "{noop}" + OPERATOR_PASSWORD);
-		properties.put("management.endpoints.web.exposure.include", "health,issuance,prometheus");
+		properties.put("management.endpoints.web.exposure.include", "health,issuance,learners,prometheus");
 		properties.put("management.endpoint.health.show-details", "always");
 		return properties;
 	}
 
-	static LearnerProgress completed(String institution, String course, String user, String email) {
+	public static LearnerProgress completed(String institution, String course, String user, String email) {
 		return new LearnerProgress(institution, "moodle", course, "Course " + course,
 				URI.create("https://moodle.uni-a.example/course/view.php?id=" + course),
 				new Learner(user, email, "Learner " + user), new CourseCompletion(true, Instant.parse("2026-05-04T12:00:00Z")),
 				Map.of(), Map.of(), Instant.now());
 	}
 
-	static LearnerProgress graded(String user, String email, double percent) {
+	public static LearnerProgress graded(String user, String email, double percent) {
 		return new LearnerProgress(INSTITUTION, "moodle", "43", "Statistics",
 				URI.create("https://moodle.uni-a.example/course/view.php?id=43"), new Learner(user, email, "Learner " + user),
 				null, Map.of(), Map.of(LearnerProgress.COURSE_TOTAL,

@@ -1,0 +1,130 @@
+package org.oeb.bridge.common.wallet;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import feign.Response;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.oeb.bridge.common.issuance.GatewayClient;
+
+/** The OEB reads of wallet sync, through the gateway, with OEB's envelopes unwrapped. */
+class OebReads {
+
+	private static final int MAX_BODY = 16 * 1024 * 1024;
+
+	private final GatewayClient gateway;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	OebReads(GatewayClient gateway) {
+		this.gateway = gateway;
+	}
+
+	/** One page of the {@code feed} change feed. */
+	FeedPage changed(String institution, String apiKey, String feed, Map<String, String> query) {
+		JsonNode body = read(() -> this.gateway.changed(institution, feed, apiKey, query), feed + " change feed");
+		List<JsonNode> items = new ArrayList<>();
+		body.path("result").forEach(items::add);
+		JsonNode pagination = body.path("pagination");
+		String next = pagination.path("hasNext").asBoolean(false) ? text(pagination.path("nextResults")) : null;
+		return new FeedPage(items, next, text(body.path("timestamp")));
+	}
+
+	Optional<JsonNode> badgeClass(String institution, String apiKey, String badgeClass) {
+		try {
+			JsonNode body = read(() -> this.gateway.badgeClass(institution, badgeClass, apiKey), "badge class");
+			JsonNode first = body.path("result").path(0);
+			return first.isObject() ? Optional.of(first) : Optional.empty();
+		}
+		catch (OebReadException ex) {
+			if (ex.status() == 404) {
+				return Optional.empty();
+			}
+			throw ex;
+		}
+	}
+
+	List<JsonNode> learningPaths(String institution, String apiKey, String issuer) {
+		JsonNode body = read(() -> this.gateway.learningPaths(institution, issuer, apiKey), "learning paths");
+		List<JsonNode> paths = new ArrayList<>();
+		if (body.isArray()) {
+			body.forEach(paths::add);
+		}
+		return paths;
+	}
+
+	/** A single-use URL of OEB's page of {@code view} for the learner with {@code email}. */
+	String embedUrl(String institution, String apiKey, String view, String email, String language) {
+		ObjectNode request = this.json.createObjectNode().put("email", email).put("lang", language);
+		JsonNode body = read(() -> this.gateway.embed(institution, view, apiKey, request.toString()), "embed URL");
+		String url = text(body.path("url"));
+		if (url == null || !(url.startsWith("https://") || url.startsWith("http://"))) {
+			throw new OebReadException(502, "OEB answered the embed request without a URL");
+		}
+		return url;
+	}
+
+	private JsonNode read(Supplier<Response> call, String what) {
+		Response response;
+		try {
+			response = call.get();
+		}
+		catch (RuntimeException ex) {
+			throw new OebReadException(0, what + ": the gateway did not answer (" + ex.getClass().getSimpleName() + ")");
+		}
+		try (response) {
+			if (response.status() != 200) {
+				throw new OebReadException(response.status(), what + ": HTTP " + response.status());
+			}
+			if (response.body() == null) {
+				throw new OebReadException(502, what + ": empty answer");
+			}
+			try (InputStream in = response.body().asInputStream()) {
+				byte[] bytes = in.readNBytes(MAX_BODY + 1);
+				if (bytes.length > MAX_BODY) {
+					throw new OebReadException(502, what + ": answer larger than " + MAX_BODY + " bytes");
+				}
+				return this.json.readTree(bytes);
+			}
+		}
+		catch (IOException ex) {
+			throw new OebReadException(0, what + ": " + ex.getClass().getSimpleName());
+		}
+		catch (tools.jackson.core.JacksonException ex) {
+			throw new OebReadException(502, what + ": not JSON");
+		}
+	}
+
+	static String text(JsonNode node) {
+		return (node == null || node.isNull() || node.isMissingNode()) ? null : node.asString();
+	}
+
+	/** One page of a change feed: its items, the URL of the next page, and OEB's time before the query. */
+	record FeedPage(List<JsonNode> items, String next, String timestamp) {
+	}
+
+	/** OEB or the gateway refused or failed a read; {@code status} 0 when nothing answered. */
+	static final class OebReadException extends RuntimeException {
+
+		private final int status;
+
+		OebReadException(int status, String message) {
+			super(message);
+			this.status = status;
+		}
+
+		int status() {
+			return this.status;
+		}
+
+	}
+
+}

@@ -1,0 +1,438 @@
+package org.oeb.bridge.common.wallet;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.oeb.bridge.common.AwardsTestApplication;
+import org.oeb.bridge.common.awards.AwardEngine;
+import org.oeb.bridge.common.awards.AwardLedger;
+import org.oeb.bridge.common.awards.AwardState;
+import org.oeb.bridge.common.awards.PipelineFixture;
+import org.oeb.bridge.testing.FakeOeb;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasSize;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * OEB to bridge: the change feed keeps the ledger and the wallet projection current, and the
+ * wallet API serves them per institution. Real Redis, the fake OEB behind a fake gateway.
+ */
+@SpringBootTest(classes = AwardsTestApplication.class)
+@AutoConfigureMockMvc
+@ExtendWith(OutputCaptureExtension.class)
+class WalletSyncTests {
+
+	private static final String INSTITUTION = PipelineFixture.INSTITUTION;
+
+	private static final String REDIS_PREFIX = "test-wallet-" + UUID.randomUUID();
+
+	private static final String ISSUER = "IssuerOfUniA00000000AA";
+
+	private static final String MICRO_DEGREE = "MicroDegree00000000AAA";
+
+	private static final String ESCO_STATISTICS = "http://data.europa.eu/esco/skill/0b5e4a8e-60e1-4bd7-9b2a-1a9d0f2a5a3c";
+
+	private static final String WALLET_KEY = "wallet-key-uni-a-" + UUID.randomUUID();
+
+	private static final String OTHER_WALLET_KEY = "wallet-key-uni-dry-" + UUID.randomUUID();
+
+	private static final FakeOeb oeb = FakeOeb.start();
+
+	@Autowired
+	private AwardEngine engine;
+
+	@Autowired
+	private AwardLedger ledger;
+
+	@Autowired
+	private ChangeFeedSync sync;
+
+	@Autowired
+	private StringRedisTemplate redis;
+
+	@Autowired
+	private MockMvc mvc;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		prepare();
+		PipelineFixture.properties(oeb, REDIS_PREFIX).forEach((key, value) -> registry.add(key, () -> value));
+		// the tests run each sync themselves
+		registry.add("bridge.wallet.sync-interval", () -> "1h");
+		registry.add("bridge.wallet.page-size", () -> "2");
+		registry.add("bridge.wallet.oeb-public-url", () -> "https://api.openbadges.example");
+		registry.add("bridge.wallet.clients.uni-a.key-sha256[0]", () -> sha256(WALLET_KEY));
+		registry.add("bridge.wallet.clients.uni-dry.key-sha256[0]", () -> sha256(OTHER_WALLET_KEY));
+	}
+
+	private static void prepare() {
+		PipelineFixture.prepare(oeb);
+		oeb.badgeClass(PipelineFixture.COURSE_BADGE, FakeOeb.competencyBadgeClass(PipelineFixture.COURSE_BADGE, ISSUER,
+				"Course 42", 120, "Statistics", ESCO_STATISTICS));
+		oeb.badgeClass(PipelineFixture.GRADE_BADGE, FakeOeb.competencyBadgeClass(PipelineFixture.GRADE_BADGE, ISSUER,
+				"Statistics with distinction", 60, "Statistics", ESCO_STATISTICS));
+		oeb.learningPath(ISSUER, "PathOfUniA000000000AAA", "Data literacy", MICRO_DEGREE, 2,
+				PipelineFixture.COURSE_BADGE, PipelineFixture.GRADE_BADGE);
+		oeb.badgeClass(MICRO_DEGREE, FakeOeb.competencyBadgeClass(MICRO_DEGREE, ISSUER, "Data literacy", 0,
+				"Data literacy", "http://data.europa.eu/esco/skill/11111111-2222-3333-4444-555555555555")
+			.replace("\"Category\":\"competency\"", "\"Category\":\"learningpath\""));
+	}
+
+	@BeforeEach
+	void freshOeb() {
+		oeb.reset();
+		prepare();
+		this.ledger.resume(INSTITUTION);
+		this.ledger.sweepFinished(INSTITUTION, this.ledger.epoch(INSTITUTION));
+		// every test reads the feed from where the last one left it, after its own awards
+		syncNow();
+	}
+
+	@AfterAll
+	static void stopOeb() {
+		oeb.close();
+	}
+
+	@Test
+	void aRevocationInOebReachesTheLedgerTheOperatorViewAndTheWallet() throws Exception {
+		String user = user();
+		String assertion = issueCourseBadge(user);
+		long revokedBefore = this.ledger.counts(INSTITUTION).get("revoked");
+
+		assertThat(oeb.revokeInOeb(assertion, "Exam annulled")).isTrue();
+		syncNow();
+
+		Map<String, String> award = this.ledger.award(INSTITUTION, "course-42", user);
+		assertThat(award).containsEntry("state", "revoked").containsEntry("revocationReason", "Exam annulled");
+		assertThat(this.ledger.counts(INSTITUTION).get("revoked")).isEqualTo(revokedBefore + 1);
+		this.mvc.perform(get("/actuator/issuance/uni-a").with(httpBasic("support", PipelineFixture.OPERATOR_PASSWORD)))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.counts.revoked").value((int) (revokedBefore + 1)))
+			.andExpect(jsonPath("$.revoked[?(@.user == '" + user + "')].revocationReason").value("Exam annulled"));
+		this.mvc.perform(wallet(user))
+			.andExpect(status().isOk())
+			.andExpect(header().string("Cache-Control", "no-store"))
+			.andExpect(jsonPath("$.badges", hasSize(1)))
+			.andExpect(jsonPath("$.badges[0].assertion").value(assertion))
+			.andExpect(jsonPath("$.badges[0].revoked").value(true))
+			.andExpect(jsonPath("$.badges[0].revocationReason").value("Exam annulled"))
+			.andExpect(jsonPath("$.competencies", hasSize(0)));
+		this.mvc.perform(get("/actuator/prometheus"))
+			.andExpect(status().isOk());
+	}
+
+	@Test
+	void aRevokedAwardIsNeverIssuedAgainByAnotherObservationASweepOrAReplay() throws Exception {
+		String user = user();
+		String assertion = issueCourseBadge(user);
+		oeb.revokeInOeb(assertion, "Issued in error");
+		syncNow();
+		int callsBefore = oeb.issueCallCount();
+
+		assertThat(this.engine.observe(PipelineFixture.completed(INSTITUTION, "42", user, email(user))))
+			.singleElement()
+			.satisfies((decision) -> assertThat(decision.isNew()).isFalse());
+		this.engine.reconcile(INSTITUTION, java.util.List.of(PipelineFixture.completed(INSTITUTION, "42", user, email(user))));
+		this.mvc
+			.perform(post("/actuator/issuance/uni-a").with(httpBasic("support", PipelineFixture.OPERATOR_PASSWORD))
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"action\":\"replay\",\"rule\":\"course-42\",\"user\":\"" + user + "\"}"))
+			.andExpect(status().isConflict());
+
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+			assertThat(oeb.issueCallCount()).isEqualTo(callsBefore);
+			assertThat(this.ledger.award(INSTITUTION, "course-42", user)).containsEntry("state", "revoked");
+		});
+	}
+
+	@Test
+	void aMicroDegreeOebAwardsOnItsOwnLandsInTheWalletWithTheLearningPathComplete() throws Exception {
+		String user = user();
+		long foreignBefore = this.ledger.counts(INSTITUTION).get("foreign");
+		issueCourseBadge(user);
+		this.engine.observe(PipelineFixture.graded(user, email(user), 95));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> "issued".equals(this.ledger.award(INSTITUTION, "grade-43", user).get("state")));
+		assertThat(oeb.assertions(MICRO_DEGREE)).singleElement()
+			.satisfies((degree) -> assertThat(degree.recipient()).isEqualTo(email(user)));
+
+		syncNow();
+
+		assertThat(this.ledger.counts(INSTITUTION).get("foreign")).isEqualTo(foreignBefore + 1);
+		this.mvc.perform(wallet(user))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.badges", hasSize(3)))
+			.andExpect(jsonPath("$.badges[?(@.issuedBy == 'oeb')].category").value("micro-degree"))
+			.andExpect(jsonPath("$.badges[?(@.issuedBy == 'oeb')].name").value("Data literacy"))
+			.andExpect(jsonPath("$.badges[?(@.badgeClass == '" + PipelineFixture.COURSE_BADGE + "')].credentialUrl")
+				.value(org.hamcrest.Matchers.contains(org.hamcrest.Matchers.matchesPattern(
+						"https://api\\.openbadges\\.example/public/assertions/[A-Za-z0-9_-]{22}\\?v=3_0"))))
+			.andExpect(jsonPath("$.competencies[?(@.uri == '" + ESCO_STATISTICS + "')].minutes").value(180))
+			.andExpect(jsonPath("$.learningPaths[0].name").value("Data literacy"))
+			.andExpect(jsonPath("$.learningPaths[0].heldBadges").value(2))
+			.andExpect(jsonPath("$.learningPaths[0].percent").value(100))
+			.andExpect(jsonPath("$.learningPaths[0].completed").value(true));
+	}
+
+	@Test
+	void anAssertionOebStoredWhileTheAwardIsStillBeingIssuedIsTheBridgesOwnNotForeign() {
+		String user = user();
+		long foreignBefore = this.ledger.counts(INSTITUTION).get("foreign");
+		// OEB stores the award, but its answers fail: the award stays pending until a look-up finds it
+		oeb.failIssuing(503, 1000, null);
+		this.engine.observe(PipelineFixture.completed(INSTITUTION, "42", user, email(user)));
+		oeb.existingAssertion(PipelineFixture.COURSE_BADGE, email(user), Instant.now(), false, null);
+		assertThat(this.ledger.award(INSTITUTION, "course-42", user)).containsEntry("state", "pending");
+
+		syncNow();
+
+		assertThat(this.ledger.counts(INSTITUTION).get("foreign")).isEqualTo(foreignBefore);
+		oeb.reset();
+		prepare();
+	}
+
+	@Test
+	void feedPagesAreFollowedAndTheCursorMovesOnlyPastPagesThatWereRecorded() {
+		long foreignBefore = this.ledger.counts(INSTITUTION).get("foreign");
+		for (int i = 0; i < 5; i++) {
+			String user = user();
+			this.ledger.rememberLearners(INSTITUTION, Map.of(user, email(user)));
+			oeb.existingAssertion(PipelineFixture.GRADE_BADGE, email(user), Instant.now(), false, null);
+		}
+		oeb.failNextFeedPages(1);
+		String cursorKey = this.ledger.keys(INSTITUTION).feedCursor("assertions");
+		String sinceBefore = (String) this.redis.opsForHash().get(cursorKey, "since");
+
+		syncNow();
+
+		// page 1 (two assertions) was recorded; page 2 failed, so the cursor names page 2
+		assertThat(this.ledger.counts(INSTITUTION).get("foreign")).isEqualTo(foreignBefore + 2);
+		assertThat(this.redis.opsForHash().get(cursorKey, "next")).asString().contains("cursor=");
+		assertThat(this.redis.opsForHash().get(cursorKey, "since")).isEqualTo(sinceBefore);
+
+		syncNow();
+
+		assertThat(this.ledger.counts(INSTITUTION).get("foreign")).isEqualTo(foreignBefore + 5);
+		assertThat(this.redis.opsForHash().hasKey(cursorKey, "next")).isFalse();
+		assertThat((String) this.redis.opsForHash().get(cursorKey, "since")).isNotEqualTo(sinceBefore).endsWith("Z");
+		// the next page was asked for through the gateway, whatever host OEB's link named
+		assertThat(oeb.wireMock()
+			.findAll(com.github.tomakehurst.wiremock.client.WireMock
+				.getRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/oeb/uni-a/v2/assertions/changed"))
+				.withQueryParam("cursor", com.github.tomakehurst.wiremock.client.WireMock.matching(".+"))))
+			.hasSizeGreaterThanOrEqualTo(2);
+
+		syncNow();
+		assertThat(this.ledger.counts(INSTITUTION).get("foreign")).isEqualTo(foreignBefore + 5);
+	}
+
+	@Test
+	void anAwardPastItsExpiryIsRecordedExpiredAndLeavesTheCompetencies() throws Exception {
+		oeb.expiration(PipelineFixture.COURSE_BADGE, Duration.ofSeconds(2));
+		String user = user();
+		issueCourseBadge(user);
+		syncNow();
+		assertThat(this.ledger.award(INSTITUTION, "course-42", user)).containsEntry("state", "issued")
+			.containsKey("expires");
+		this.mvc.perform(wallet(user)).andExpect(jsonPath("$.competencies", hasSize(1)));
+
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			syncNow();
+			assertThat(this.ledger.award(INSTITUTION, "course-42", user)).containsEntry("state", "expired");
+		});
+		this.mvc.perform(wallet(user))
+			.andExpect(jsonPath("$.badges[0].expired").value(true))
+			.andExpect(jsonPath("$.competencies", hasSize(0)));
+		assertThat(this.engine.observe(PipelineFixture.completed(INSTITUTION, "42", user, email(user))))
+			.singleElement()
+			.satisfies((decision) -> assertThat(decision.state()).isEqualTo(AwardState.EXPIRED));
+	}
+
+	@Test
+	void theWalletApiRefusesCallersWithoutTheInstitutionsKey() throws Exception {
+		String user = user();
+		this.mvc.perform(get("/api/wallets/uni-a/learners/" + user))
+			.andExpect(status().isUnauthorized())
+			.andExpect(jsonPath("$.error").value("missing_api_key"));
+		this.mvc.perform(get("/api/wallets/uni-a/learners/" + user).header("Authorization", "Bearer nope"))
+			.andExpect(status().isUnauthorized())
+			.andExpect(jsonPath("$.error").value("unknown_api_key"));
+		this.mvc.perform(get("/api/wallets/uni-a/learners/" + user).header("Authorization", "Basic " + WALLET_KEY))
+			.andExpect(status().isUnauthorized());
+		// another institution's key, also where the path names the institution in a form a router may normalise
+		this.mvc.perform(get("/api/wallets/uni-a/learners/" + user).header("Authorization", "Bearer " + OTHER_WALLET_KEY))
+			.andExpect(status().isForbidden());
+		this.mvc.perform(get("/api/wallets/UNI-A/learners/" + user).header("Authorization", "Bearer " + WALLET_KEY))
+			.andExpect(status().isForbidden());
+		for (String path : new String[] { "/api/wallets/uni-a;x=1/learners/" + user,
+				"/api/wallets/uni-dry;x=1/learners/" + user, "/api/wallets/uni-dry/learners/" + user + ";uni-a",
+				"/api/wallets/%75ni-a/learners/" + user, "/api/wallets/uni-dry/../uni-a/learners/" + user,
+				"/api/wallets//uni-a/learners/" + user }) {
+			this.mvc.perform(get(path).header("Authorization", "Bearer " + OTHER_WALLET_KEY))
+				.andExpect(status().is4xxClientError())
+				.andExpect(jsonPath("$.badges").doesNotExist());
+		}
+		this.mvc.perform(get("/api/wallets/no-such-uni/learners/" + user).header("Authorization", "Bearer " + WALLET_KEY))
+			.andExpect(status().isForbidden());
+		for (String bad : new String[] { "a.b", "x".repeat(65), "%20", "1%2F2" }) {
+			this.mvc.perform(get("/api/wallets/uni-a/learners/" + bad).header("Authorization", "Bearer " + WALLET_KEY))
+				.andExpect(status().is4xxClientError());
+		}
+		this.mvc.perform(wallet(user))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.institution").value("uni-a"))
+			.andExpect(jsonPath("$.badges", hasSize(0)));
+	}
+
+	@Test
+	void anEmbedUrlIsFetchedForTheLearnersEmailNeverCachedAndNeverLogged(CapturedOutput output) throws Exception {
+		String user = user();
+		issueCourseBadge(user);
+
+		String body = this.mvc
+			.perform(post("/api/wallets/uni-a/learners/" + user + "/embeds/competencies?lang=de")
+				.header("Authorization", "Bearer " + WALLET_KEY))
+			.andExpect(status().isOk())
+			.andExpect(header().string("Cache-Control", "no-store"))
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+
+		assertThat(oeb.embedUrls()).singleElement().satisfies((embed) -> {
+			assertThat(embed.view()).isEqualTo("competencies");
+			assertThat(embed.email()).isEqualTo(email(user));
+			assertThat(embed.language()).isEqualTo("de");
+			assertThat(body).contains(embed.url());
+			assertThat(output.getAll()).doesNotContain(embed.url());
+		});
+		this.mvc
+			.perform(post("/api/wallets/uni-a/learners/" + user + "/embeds/backpack")
+				.header("Authorization", "Bearer " + WALLET_KEY))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.error").value("unknown_view"));
+		this.mvc
+			.perform(post("/api/wallets/uni-a/learners/" + user() + "/embeds/badges")
+				.header("Authorization", "Bearer " + WALLET_KEY))
+			.andExpect(status().isNotFound())
+			.andExpect(jsonPath("$.error").value("learner_unknown"));
+		this.mvc
+			.perform(post("/api/wallets/uni-a/learners/" + user + "/embeds/badges")
+				.header("Authorization", "Bearer " + OTHER_WALLET_KEY))
+			.andExpect(status().isForbidden());
+		assertThat(oeb.embedUrls()).hasSize(1);
+	}
+
+	@Test
+	void anOperatorExportsAndErasesALearnerAndTheirNextAwardIsLookedUpNotIssuedTwice() throws Exception {
+		String user = user();
+		String assertion = issueCourseBadge(user);
+		oeb.existingAssertion(MICRO_DEGREE, email(user), Instant.now(), false, null);
+		syncNow();
+		String path = "/actuator/learners/uni-a/" + user;
+
+		this.mvc.perform(get(path)).andExpect(status().isUnauthorized());
+		this.mvc.perform(get(path).with(httpBasic("support", PipelineFixture.OPERATOR_PASSWORD)))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.ledger.email").value(email(user)))
+			.andExpect(jsonPath("$.ledger.awards[0].assertion").value(assertion))
+			.andExpect(jsonPath("$.ledger.foreignAssertions", hasSize(1)));
+		this.mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete(path)
+			.with(httpBasic("support", PipelineFixture.OPERATOR_PASSWORD))).andExpect(status().isOk());
+
+		assertThat(this.ledger.award(INSTITUTION, "course-42", user)).isEmpty();
+		org.springframework.data.redis.core.ScanOptions all = org.springframework.data.redis.core.ScanOptions.scanOptions()
+			.match(REDIS_PREFIX + "*")
+			.count(1000)
+			.build();
+		try (org.springframework.data.redis.core.Cursor<String> keys = this.redis.scan(all)) {
+			keys.forEachRemaining((key) -> {
+				assertThat(key).doesNotEndWith(":" + user).doesNotContain(email(user));
+				org.springframework.data.redis.connection.DataType type = this.redis.type(key);
+				if (type == org.springframework.data.redis.connection.DataType.HASH) {
+					this.redis.opsForHash().entries(key).forEach((field, value) -> {
+						assertThat((String) field).isNotEqualTo(user).doesNotContain(email(user));
+						assertThat((String) value).doesNotContain(email(user)).doesNotContain(assertion);
+					});
+				}
+			});
+		}
+		this.mvc.perform(wallet(user)).andExpect(jsonPath("$.badges", hasSize(0)));
+
+		// the LMS still shows the completion: the award is decided again, found in OEB, not issued twice
+		int callsBefore = oeb.issueCallCount(PipelineFixture.COURSE_BADGE);
+		this.engine.observe(PipelineFixture.completed(INSTITUTION, "42", user, email(user)));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> "issued".equals(this.ledger.award(INSTITUTION, "course-42", user).get("state")));
+		assertThat(this.ledger.award(INSTITUTION, "course-42", user)).containsEntry("assertion", assertion);
+		assertThat(oeb.issueCallCount(PipelineFixture.COURSE_BADGE)).isEqualTo(callsBefore);
+	}
+
+	@Test
+	void theWalletApiIsDescribedByOpenApi() throws Exception {
+		this.mvc.perform(get("/v3/api-docs"))
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.paths['/api/wallets/{institution}/learners/{userId}'].get.summary").exists())
+			.andExpect(jsonPath("$.components.securitySchemes.institutionKey.scheme").value("bearer"));
+	}
+
+	private String issueCourseBadge(String user) {
+		this.engine.observe(PipelineFixture.completed(INSTITUTION, "42", user, email(user)));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> "issued".equals(this.ledger.award(INSTITUTION, "course-42", user).get("state")));
+		return this.ledger.award(INSTITUTION, "course-42", user).get("assertion");
+	}
+
+	private void syncNow() {
+		this.redis.delete(this.ledger.keys(INSTITUTION).syncLease());
+		assertThat(this.sync.sync(INSTITUTION)).isTrue();
+	}
+
+	private static org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder wallet(String user) {
+		return get("/api/wallets/uni-a/learners/" + user).header("Authorization", "Bearer " + WALLET_KEY);
+	}
+
+	private static String user() {
+		return Long.toString(Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L));
+	}
+
+	private static String email(String user) {
+		return user + "@uni-a.example";
+	}
+
+	private static String sha256(String key) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
