@@ -19,6 +19,8 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import org.oeb.bridge.common.lti.LtiProperties.Registration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks a launch's id_token the way LTI 1.3 (Security Framework, OIDC Core §3.1.3.7) asks:
@@ -28,6 +30,8 @@ import org.oeb.bridge.common.lti.LtiProperties.Registration;
  * claims of a resource-link launch. Nimbus JOSE+JWT does the parsing and the cryptography.
  */
 class LaunchVerifier {
+
+	private static final Logger logger = LoggerFactory.getLogger(LaunchVerifier.class);
 
 	/** A larger token is refused before it is parsed; real ones are a few kilobytes. */
 	static final int MAX_ID_TOKEN_LENGTH = 64 * 1024;
@@ -120,8 +124,10 @@ class LaunchVerifier {
 			candidates = this.keys.get(registrationName).candidates(signed.getHeader());
 		}
 		catch (PlatformKeys.Unavailable ex) {
+			logger.warn("The key set of LTI registration {} could not be fetched: {}", registrationName,
+					ex.getMessage());
 			throw new LaunchRefused(503, "keys_unavailable",
-					"the platform's key set could not be fetched (" + ex.getMessage() + ")");
+					"the platform's key set could not be fetched; try again in a moment");
 		}
 		if (candidates.isEmpty()) {
 			throw LaunchRefused.unauthorized("unknown_key",

@@ -37,14 +37,16 @@ record LtiProperties(URI toolUrl, Map<String, Registration> registrations,
 
 	private static final Pattern INSTITUTION_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
+	private static final String HOST_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?";
+
 	/** A CSP host source: scheme, host (optionally {@code *.} first) and port; nothing a header could be split on. */
 	private static final Pattern FRAME_ANCESTOR = Pattern
-		.compile("https?://(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?");
+		.compile("https?://(\\*\\.)?" + HOST_LABEL + "(\\." + HOST_LABEL + ")*(:[0-9]{1,5})?");
 
 	LtiProperties {
 		registrations = (registrations != null) ? registrations : Map.of();
 		toolUrl = withoutTrailingSlash(requireUrl(PREFIX + "tool-url", toolUrl));
-		if (!"https".equals(toolUrl.getScheme()) && !isLocalhost(toolUrl)) {
+		if (!"https".equalsIgnoreCase(toolUrl.getScheme()) && !isLocalhost(toolUrl)) {
 			throw new IllegalArgumentException(PREFIX + "tool-url: must be an https URL (http only for localhost), got '"
 					+ toolUrl + "'");
 		}
@@ -148,6 +150,13 @@ record LtiProperties(URI toolUrl, Map<String, Registration> registrations,
 					this.deploymentIds, this.userIdClaim, ancestors);
 		}
 
+	}
+
+	@Override
+	public String toString() {
+		return "LtiProperties[toolUrl=" + this.toolUrl + ", registrations=" + this.registrations + ", stateLifetime="
+				+ this.stateLifetime + ", maxClockSkew=" + this.maxClockSkew + ", redisKeyPrefix="
+				+ this.redisKeyPrefix + ", toolKey=" + ((this.toolKey != null) ? "******" : "generated") + "]";
 	}
 
 	/** The registrations that a login initiation from this issuer may mean. */

@@ -337,6 +337,17 @@ class LtiLaunchTests {
 	}
 
 	@Test
+	void refusesAnExpiredState() throws Exception {
+		Map<String, String> login = login(moodle);
+		String idToken = moodle.launch(login.get("nonce")).sign();
+		this.redis.expire(KEY_PREFIX + ":state:" + login.get("state"), Duration.ofMillis(1));
+		Thread.sleep(20);
+
+		assertRefused(post("/lti/launch", Map.of("id_token", idToken, "state", login.get("state"))), 401,
+				"unknown_state");
+	}
+
+	@Test
 	void refusesAStateThatBelongsToAnotherLogin() throws Exception {
 		Map<String, String> first = login(moodle);
 		Map<String, String> second = login(moodle);
