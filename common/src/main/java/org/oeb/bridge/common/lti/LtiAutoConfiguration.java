@@ -24,7 +24,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  * The LTI 1.3 tool "My badges", switched on in a connector by configuring
  * {@code bridge.lti.registrations}.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+@AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		"org.oeb.bridge.common.wallet.WalletAutoConfiguration" },
 		beforeName = "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @Conditional(OnLtiRegistrations.class)

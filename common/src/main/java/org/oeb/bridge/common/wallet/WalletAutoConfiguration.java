@@ -83,6 +83,12 @@ public class WalletAutoConfiguration {
 			return new WalletController(wallets, new WalletApiKeys(wallet));
 		}
 
+		/** The LTI tool's page: the learner's wallet and OEB's page of their badges. */
+		@Bean
+		org.oeb.bridge.common.lti.LaunchedLearnerPage walletLaunchPage(Wallets wallets) {
+			return new WalletLaunchPage(wallets);
+		}
+
 	}
 
 }

@@ -65,6 +65,9 @@ class WalletSyncTests {
 
 	private static final FakeOeb oeb = FakeOeb.start();
 
+	private static final org.oeb.bridge.testing.FakeLtiPlatform lms = org.oeb.bridge.testing.FakeLtiPlatform
+		.moodle("http://localhost/lti/launch");
+
 	@Autowired
 	private AwardEngine engine;
 
@@ -90,6 +93,14 @@ class WalletSyncTests {
 		registry.add("bridge.wallet.oeb-public-url", () -> "https://api.openbadges.example");
 		registry.add("bridge.wallet.clients.uni-a.key-sha256[0]", () -> sha256(WALLET_KEY));
 		registry.add("bridge.wallet.clients.uni-dry.key-sha256[0]", () -> sha256(OTHER_WALLET_KEY));
+		registry.add("bridge.lti.tool-url", () -> "http://localhost");
+		String registration = "bridge.lti.registrations.moodle.";
+		registry.add(registration + "institution", () -> INSTITUTION);
+		registry.add(registration + "issuer", lms::issuer);
+		registry.add(registration + "client-id", lms::clientId);
+		registry.add(registration + "auth-url", lms::authUrl);
+		registry.add(registration + "jwks-url", lms::jwksUrl);
+		registry.add(registration + "deployment-ids", lms::deploymentId);
 	}
 
 	private static void prepare() {
@@ -118,6 +129,7 @@ class WalletSyncTests {
 	@AfterAll
 	static void stopOeb() {
 		oeb.close();
+		lms.close();
 	}
 
 	@Test
@@ -392,6 +404,47 @@ class WalletSyncTests {
 			.until(() -> "issued".equals(this.ledger.award(INSTITUTION, "course-42", user).get("state")));
 		assertThat(this.ledger.award(INSTITUTION, "course-42", user)).containsEntry("assertion", assertion);
 		assertThat(oeb.issueCallCount(PipelineFixture.COURSE_BADGE)).isEqualTo(callsBefore);
+	}
+
+	@Test
+	void aLearnerLaunchingMyBadgesFromTheLmsSeesTheirWalletAndOebsPageForThem() throws Exception {
+		String user = user();
+		issueCourseBadge(user);
+		String location = this.mvc
+			.perform(get("/lti/login").param("iss", lms.issuer())
+				.param("login_hint", user)
+				.param("target_link_uri", "http://localhost/lti/launch")
+				.param("client_id", lms.clientId())
+				.param("lti_deployment_id", lms.deploymentId()))
+			.andExpect(status().isFound())
+			.andReturn()
+			.getResponse()
+			.getHeader("Location");
+		Map<String, String> authentication = org.springframework.web.util.UriComponentsBuilder.fromUriString(location)
+			.build()
+			.getQueryParams()
+			.toSingleValueMap();
+		String nonce = java.net.URLDecoder.decode(authentication.get("nonce"), StandardCharsets.UTF_8);
+		String state = java.net.URLDecoder.decode(authentication.get("state"), StandardCharsets.UTF_8);
+
+		String page = this.mvc
+			.perform(post("/lti/launch").contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.param("id_token", lms.launch(nonce).subject(user).claim("email", email(user)).claim("name",
+						"Ada <script>").sign())
+				.param("state", state))
+			.andExpect(status().isOk())
+			.andExpect(header().string("Cache-Control", "no-store"))
+			.andExpect(header().string("Content-Security-Policy", org.hamcrest.Matchers.containsString("frame-ancestors")))
+			.andReturn()
+			.getResponse()
+			.getContentAsString();
+
+		assertThat(page).contains("Course 42", "(competency)", "Statistics: 120 min", "Ada &lt;script&gt;")
+			.doesNotContain("<script>");
+		assertThat(oeb.embedUrls()).singleElement().satisfies((embed) -> {
+			assertThat(embed.email()).isEqualTo(email(user));
+			assertThat(page).contains("<iframe src=\"" + embed.url() + "\"");
+		});
 	}
 
 	@Test
