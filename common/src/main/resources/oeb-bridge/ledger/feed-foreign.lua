@@ -3,13 +3,19 @@
 -- all: indexed meanwhile, or the learner's award of that badge class is still being issued.
 -- KEYS[1] assertion index, KEYS[2] foreign, KEYS[3] foreign by learner, KEYS[4] counts,
 -- KEYS[5..] the awards of the same badge class of the learner the e-mail belongs to
--- ARGV[1] assertion, ARGV[2] the entry (JSON), ARGV[3] the learner's e-mail hash
+-- ARGV[1] assertion, ARGV[2] the entry (JSON), ARGV[3] the learner's e-mail hash, ARGV[4..] the rule:user of
+-- each award in KEYS[5..]
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
   return 'own'
 end
 for i = 5, #KEYS do
   local held = redis.call('HMGET', KEYS[i], 'state', 'assertion')
-  if held[2] == ARGV[1] or held[1] == 'pending' then
+  if held[2] == ARGV[1] then
+    -- issued before the index existed: index it now, and let the caller record what the feed says
+    redis.call('HSET', KEYS[1], ARGV[1], ARGV[i - 1])
+    return 'indexed:' .. ARGV[i - 1]
+  end
+  if held[1] == 'pending' then
     return 'own'
   end
 end

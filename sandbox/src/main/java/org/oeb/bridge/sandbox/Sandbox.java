@@ -183,7 +183,7 @@ public final class Sandbox {
 				"--bridge.gateway.operator.password-hash={noop}" + OPERATOR_PASSWORD);
 	}
 
-	private List<String> moodleArguments() throws java.security.NoSuchAlgorithmException {
+	private List<String> moodleArguments() {
 		String awards = "--bridge.awards.institutions." + INSTITUTION + ".";
 		String site = "--bridge.moodle.institutions." + INSTITUTION + ".";
 		return List.of("--server.port=8081", "--management.server.port=9081",
@@ -196,11 +196,6 @@ public final class Sandbox {
 				site + "poll-interval=5s", "--bridge.operator.password-hash={noop}" + OPERATOR_PASSWORD,
 				"--bridge.wallet.sync-interval=5s", "--bridge.wallet.oeb-public-url=" + this.oeb.baseUrl(),
 				"--bridge.wallet.clients." + INSTITUTION + ".key-sha256[0]=" + sha256(WALLET_KEY));
-	}
-
-	private static String sha256(String key) throws java.security.NoSuchAlgorithmException {
-		return java.util.HexFormat.of()
-			.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	/** Katherine's completion is found by the poll, Dorothy's at once through a signed Live Event. */

@@ -429,7 +429,8 @@ public class AwardLedger {
 	 * Records an assertion the bridge did not issue, for the learner whose e-mail hashes to
 	 * {@code emailHash}; {@code ownAwards} are the keys of that learner's awards of the same
 	 * badge class, which make it the bridge's own after all while one of them is being issued.
-	 * Returns {@code foreign}, {@code updated} or {@code own}.
+	 * Returns {@code foreign}, {@code updated}, {@code own}, or {@code indexed:rule:user} for an award
+	 * issued before assertions were indexed (the caller records it as the bridge's own).
 	 */
 	public String recordForeignAssertion(String institution, String assertionId, String entryJson, String emailHash,
 			List<String> ownAwards) {
@@ -437,7 +438,9 @@ public class AwardLedger {
 		List<String> scriptKeys = new ArrayList<>(
 				List.of(keys.assertions(), keys.foreign(), keys.foreignByLearner(), keys.counts()));
 		scriptKeys.addAll(ownAwards);
-		return this.redis.execute(FEED_FOREIGN, scriptKeys, assertionId, entryJson, emailHash);
+		List<String> args = new ArrayList<>(List.of(assertionId, entryJson, emailHash));
+		ownAwards.forEach((award) -> args.add(award.substring(keys.awardPrefix().length())));
+		return this.redis.execute(FEED_FOREIGN, scriptKeys, args.toArray());
 	}
 
 	/** Marks issued awards whose expiry date has passed as expired; returns how many. */

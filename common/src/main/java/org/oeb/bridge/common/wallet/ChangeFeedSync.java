@@ -140,9 +140,15 @@ public class ChangeFeedSync implements SmartLifecycle {
 		}
 		try {
 			readFeed(institution, BADGE_CLASSES, (items) -> items.forEach((item) -> this.badgeClasses.store(institution, item)));
+			if (!renew(keys)) {
+				return true;
+			}
 			readFeed(institution, ASSERTIONS, (items) -> recordAssertions(institution, items));
-			if (this.properties.learningPaths()) {
+			if (this.properties.learningPaths() && renew(keys)) {
 				readLearningPaths(institution);
+			}
+			if (!renew(keys)) {
+				return true;
 			}
 			int expired = this.ledger.expireDue(institution, 1000);
 			if (expired > 0) {
@@ -153,6 +159,13 @@ public class ChangeFeedSync implements SmartLifecycle {
 		finally {
 			this.redis.execute(RELEASE, List.of(keys.syncLease()), this.owner);
 		}
+	}
+
+	/** Renews this replica's lease; false when another replica has it by now. */
+	private boolean renew(AwardKeys keys) {
+		Long renewed = this.redis.execute(RENEW, List.of(keys.syncLease()), this.owner,
+				Long.toString(this.properties.leaseTimeout().toMillis()));
+		return renewed != null && renewed == 1;
 	}
 
 	private void readFeed(String institution, String feed, java.util.function.Consumer<List<JsonNode>> record) {
@@ -190,6 +203,16 @@ public class ChangeFeedSync implements SmartLifecycle {
 			record.accept(read.items());
 			this.meters.counter("bridge.wallet.feed.pages", "institution", institution, "feed", feed).increment();
 			if (read.next() != null) {
+				try {
+					nextQuery(read.next(), feed);
+				}
+				catch (RuntimeException ex) {
+					this.meters.counter("bridge.wallet.feed.failures", "institution", institution, "feed", feed).increment();
+					logger.warn("OEB named a next page of the {} change feed of institution '{}' that cannot be "
+							+ "followed; the feed is read again from the last since", feed, institution);
+					this.redis.opsForHash().delete(cursorKey, "next", "pendingSince");
+					return;
+				}
 				Map<String, String> moved = new LinkedHashMap<>();
 				moved.put("next", read.next());
 				if (pendingSince != null) {
@@ -227,7 +250,7 @@ public class ChangeFeedSync implements SmartLifecycle {
 	}
 
 	private static String decode(String value) {
-		return (value == null) ? "" : java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8);
+		return (value == null) ? "" : org.springframework.web.util.UriUtils.decode(value, java.nio.charset.StandardCharsets.UTF_8);
 	}
 
 	/** OEB's timestamp as an instant in UTC ({@code Z}), so no {@code +} needs encoding in the next query. */
@@ -303,7 +326,12 @@ public class ChangeFeedSync implements SmartLifecycle {
 		entry.put("revoked", state.revoked());
 		entry.put("revocationReason", state.revocationReason());
 		entry.put("openBadgeId", OebReads.text(item.path("openBadgeId")));
-		return this.ledger.recordForeignAssertion(institution, state.entityId(), entry.toString(), hash, ownAwards);
+		String outcome = this.ledger.recordForeignAssertion(institution, state.entityId(), entry.toString(), hash,
+				ownAwards);
+		if (outcome.startsWith("indexed:")) {
+			return this.ledger.recordOwnAssertion(institution, outcome.substring("indexed:".length()), state);
+		}
+		return outcome;
 	}
 
 	private void readLearningPaths(String institution) {

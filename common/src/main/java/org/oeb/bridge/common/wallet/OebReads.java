@@ -35,6 +35,10 @@ class OebReads {
 		body.path("result").forEach(items::add);
 		JsonNode pagination = body.path("pagination");
 		String next = pagination.path("hasNext").asBoolean(false) ? text(pagination.path("nextResults")) : null;
+		if (pagination.path("hasNext").asBoolean(false) && next == null) {
+			// taking it for the last page would move the cursor past the pages not read
+			throw new OebReadException(502, feed + " change feed: more pages, but no link to the next one");
+		}
 		return new FeedPage(items, next, text(body.path("timestamp")));
 	}
 

@@ -105,7 +105,9 @@ public class Wallets {
 		for (Entry entry : entries) {
 			BadgeClassInfo info = classes.getOrDefault(entry.badgeClass(), BadgeClassInfo.unknown(entry.badgeClass()));
 			boolean expired = entry.expires() != null && !entry.expires().isAfter(now);
-			String publicUrl = (entry.openBadgeId() != null) ? entry.openBadgeId() : publicUrl(entry.assertion());
+			String openBadgeId = entry.openBadgeId();
+			String publicUrl = (openBadgeId != null && (openBadgeId.startsWith("https://") || openBadgeId.startsWith("http://")))
+					? openBadgeId : publicUrl(entry.assertion());
 			badges.add(new LearnerWallet.Badge(entry.assertion(), entry.badgeClass(), info.name(), info.image(),
 					info.category(), entry.issuedOn(), entry.expires(), expired, entry.revoked(),
 					entry.revoked() ? entry.revocationReason() : null, publicUrl, publicUrl(entry.assertion()) + "?v=3_0",
