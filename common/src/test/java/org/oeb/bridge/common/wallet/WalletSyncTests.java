@@ -185,6 +185,24 @@ class WalletSyncTests {
 	}
 
 	@Test
+	void aRevocationOfAnAwardIssuedBeforeAssertionsWereIndexedIsStillRecordedAsTheBridgesOwn() {
+		String user = user();
+		String assertion = issueCourseBadge(user);
+		long foreignBefore = this.ledger.counts(INSTITUTION).get("foreign");
+		// as an award issued by the release before this one: no index entry
+		this.redis.opsForHash().delete(this.ledger.keys(INSTITUTION).assertions(), assertion);
+
+		oeb.revokeInOeb(assertion, "Withdrawn");
+		syncNow();
+
+		assertThat(this.ledger.award(INSTITUTION, "course-42", user)).containsEntry("state", "revoked")
+			.containsEntry("revocationReason", "Withdrawn");
+		assertThat(this.ledger.counts(INSTITUTION).get("foreign")).isEqualTo(foreignBefore);
+		assertThat(this.ledger.ownersOf(INSTITUTION, java.util.List.of(assertion))).containsEntry(assertion,
+				"course-42:" + user);
+	}
+
+	@Test
 	void aMicroDegreeOebAwardsOnItsOwnLandsInTheWalletWithTheLearningPathComplete() throws Exception {
 		String user = user();
 		long foreignBefore = this.ledger.counts(INSTITUTION).get("foreign");
