@@ -10,7 +10,7 @@ local state = redis.call('HGET', KEYS[1], 'state')
 if state ~= 'issued' then
   return 'unchanged'
 end
-redis.call('HSET', KEYS[1], 'state', 'expired', 'expiredAt', ARGV[3])
+redis.call('HSET', KEYS[1], 'state', 'expired', 'expiredAt', ARGV[3], 'closedAt', due)
 redis.call('HINCRBY', KEYS[2], 'issued', -1)
 redis.call('HINCRBY', KEYS[2], 'expired', 1)
 return 'expired'

@@ -1,6 +1,7 @@
 -- Records an assertion of the institution that the bridge did not issue (a micro degree OEB
 -- awarded on its own, a manual award in OEB's UI), unless it is one of the bridge's own after
--- all: indexed meanwhile, or the learner's award of that badge class is still being issued.
+-- all. One OEB stored while the bridge still waits to learn of it is listed here until the issue
+-- outcome records it, which takes it off this list (outcome.lua).
 -- KEYS[1] assertion index, KEYS[2] foreign, KEYS[3] foreign by learner, KEYS[4] counts,
 -- KEYS[5..] the awards of the same badge class of the learner the e-mail belongs to
 -- ARGV[1] assertion, ARGV[2] the entry (JSON), ARGV[3] the learner's e-mail hash, ARGV[4..] the rule:user of
@@ -14,9 +15,6 @@ for i = 5, #KEYS do
     -- issued before the index existed: index it now, and let the caller record what the feed says
     redis.call('HSET', KEYS[1], ARGV[1], ARGV[i - 1])
     return 'indexed:' .. ARGV[i - 1]
-  end
-  if held[1] == 'pending' then
-    return 'own'
   end
 end
 local added = redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])

@@ -24,15 +24,17 @@ if ARGV[2] == '1' then
   if state == 'revoked' then
     return 'unchanged'
   end
-  redis.call('HSET', KEYS[1], 'revokedAt', ARGV[7], 'revocationReason', ARGV[3])
-  redis.call('HDEL', KEYS[1], 'revokeAt', 'lostSince')
+  -- a revocation the bridge sent, whose answer was lost, is the bridge's
+  local by = redis.call('HEXISTS', KEYS[1], 'revokeError') == 1 and 'bridge' or 'oeb'
+  redis.call('HSET', KEYS[1], 'revokedAt', ARGV[7], 'revocationReason', ARGV[3], 'revokedBy', by, 'closedAt', ARGV[6])
+  redis.call('HDEL', KEYS[1], 'revokeAt', 'lostSince', 'revokeError')
   move('revoked')
   return 'revoked'
 end
 if ARGV[5] ~= '' and tonumber(ARGV[5]) <= tonumber(ARGV[6]) then
   redis.call('ZREM', KEYS[3], ARGV[8])
   if state == 'issued' then
-    redis.call('HSET', KEYS[1], 'expiredAt', ARGV[7])
+    redis.call('HSET', KEYS[1], 'expiredAt', ARGV[7], 'closedAt', ARGV[5])
     move('expired')
     return 'expired'
   end
@@ -45,7 +47,7 @@ else
 end
 if state == 'expired' then
   -- OEB moved the expiry date into the future (an assertion edited with PUT)
-  redis.call('HDEL', KEYS[1], 'expiredAt')
+  redis.call('HDEL', KEYS[1], 'expiredAt', 'closedAt')
   move('issued')
   return 'renewed'
 end

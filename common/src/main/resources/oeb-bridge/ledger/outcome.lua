@@ -2,7 +2,8 @@
 -- award's current owner: a worker that lost the award (its lease ran out and another took
 -- over) changes nothing and acknowledges nothing.
 -- KEYS[1] award, KEYS[2] counts, KEYS[3] issuance stream, KEYS[4] retries, KEYS[5] dead letters,
--- KEYS[6] paused, KEYS[7] assertion index (assertion entityId to rule:user)
+-- KEYS[6] paused, KEYS[7] assertion index (assertion entityId to rule:user), KEYS[8] assertions the bridge did
+-- not issue (the change feed may have listed this one there before its outcome was known)
 -- ARGV[1] action, ARGV[2] consumer, ARGV[3] fence, ARGV[4] group, ARGV[5] now (ms), ARGV[6] now (ISO),
 -- ARGV[7] what became of this attempt's POST: 'none' (no POST, or it succeeded), 'unsent' (answered:
 -- not processed, or never sent) or 'ambiguous' (OEB may still store it),
@@ -26,6 +27,9 @@ end
 if action == 'issued' then
   redis.call('HSET', KEYS[1], 'state', ARGV[10], 'assertion', ARGV[8], 'issuedAt', ARGV[6], 'issuedBy', ARGV[9])
   redis.call('HSET', KEYS[7], ARGV[8], held[5] .. ':' .. held[6])
+  if redis.call('HDEL', KEYS[8], ARGV[8]) == 1 then
+    redis.call('HINCRBY', KEYS[2], 'foreign', -1)
+  end
   redis.call('HDEL', KEYS[1], 'lastError', 'nextAttemptAt', 'failingSince')
   redis.call('HINCRBY', KEYS[2], 'pending', -1)
   redis.call('HINCRBY', KEYS[2], ARGV[10], 1)

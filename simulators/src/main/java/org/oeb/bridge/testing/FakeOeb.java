@@ -85,6 +85,8 @@ public final class FakeOeb implements AutoCloseable {
 
 	private final java.util.concurrent.atomic.AtomicInteger failingNextPages = new java.util.concurrent.atomic.AtomicInteger();
 
+	private final java.util.concurrent.atomic.AtomicInteger revokeThenFail = new java.util.concurrent.atomic.AtomicInteger();
+
 	private final WireMockServer server;
 
 	private FakeOeb() {
@@ -328,6 +330,19 @@ public final class FakeOeb implements AutoCloseable {
 		return this;
 	}
 
+	/** The next {@code times} revocations are carried out, but answered 502 (as when the answer is lost). */
+	public FakeOeb revokeThenFail(int times) {
+		this.revokeThenFail.set(times);
+		return this;
+	}
+
+	/** Revocation calls received ({@code DELETE /v2/assertions/{id}}), also those that failed. */
+	public int revokeCallCount() {
+		return this.server
+			.findAll(WireMock.deleteRequestedFor(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/assertions/[^/]+")))
+			.size();
+	}
+
 	/** The embed URLs OEB handed out, oldest first. */
 	public List<EmbedUrl> embedUrls() {
 		return List.copyOf(this.embedUrls);
@@ -433,6 +448,7 @@ public final class FakeOeb implements AutoCloseable {
 		this.learningPaths.clear();
 		this.embedUrls.clear();
 		this.failingNextPages.set(0);
+		this.revokeThenFail.set(0);
 		this.badgeClassJson.clear();
 		this.badgeClassUpdatedAt.clear();
 		this.server.resetAll();
@@ -695,6 +711,10 @@ public final class FakeOeb implements AutoCloseable {
 			if (!FakeOeb.this.revokeInOeb(assertion, reason)) {
 				return json(400, "{\"status\":{\"success\":false,\"description\":\"bad request\"},\"result\":[],"
 						+ "\"fieldErrors\":{},\"validationErrors\":[\"Assertion is already revoked\"]}").build();
+			}
+			if (FakeOeb.this.revokeThenFail.getAndUpdate((left) -> Math.max(0, left - 1)) > 0) {
+				return WireMock.aResponse().withStatus(502).withHeader("Content-Type", "text/html")
+					.withBody("<html><body>Bad Gateway</body></html>").build();
 			}
 			return json(200, envelope(FakeOeb.this.assertionJson(FakeOeb.this.assertion(assertion).orElseThrow())))
 				.build();

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -78,6 +80,7 @@ public class AwardEngine {
 					+ "' (bridge.awards.institutions." + institutionId + ")");
 		}
 		List<Earned> earned = new ArrayList<>();
+		List<AwardLedger.LossChange> losses = new ArrayList<>();
 		for (LearnerProgress progress : snapshots) {
 			if (!institutionId.equals(progress.institution())) {
 				throw new IllegalArgumentException("A page of snapshots of institution '" + institutionId
@@ -92,10 +95,22 @@ public class AwardEngine {
 			}
 			Map<String, LearnerProgress> courses = coursesOf(progress, candidates);
 			for (Rule rule : candidates) {
-				rule.evaluate(courses).ifPresent((achievement) -> earned.add(new Earned(progress, rule, achievement)));
+				Optional<Achievement> achievement = rule.evaluate(courses);
+				achievement.ifPresent((met) -> earned.add(new Earned(progress, rule, met)));
+				if (rule.revokesWhenLost()) {
+					losses.add(new AwardLedger.LossChange(rule.id(), progress.learner().userId(), achievement.isEmpty(),
+							rule.loss().gracePeriod()));
+				}
 			}
 		}
-		return record(institutionId, institution.dryRun(), earned);
+		List<Decision> decisions = record(institutionId, institution.dryRun(), earned);
+		if (!losses.isEmpty()) {
+			int marked = this.ledger.recordLosses(institutionId, losses);
+			if (marked > 0) {
+				logger.info("{} awards of institution '{}' lost or regained their achievement", marked, institutionId);
+			}
+		}
+		return decisions;
 	}
 
 	/**
@@ -121,7 +136,8 @@ public class AwardEngine {
 			page.add(progress);
 			if (page.size() == SWEEP_PAGE || !iterator.hasNext()) {
 				for (Decision decision : observeAll(page)) {
-					if (decision.outcome() == AwardLedger.DecideResult.Kind.DECIDED) {
+					if (decision.outcome() == AwardLedger.DecideResult.Kind.DECIDED
+							|| decision.outcome() == AwardLedger.DecideResult.Kind.REOPENED) {
 						decided++;
 					}
 					else if (decision.outcome() == AwardLedger.DecideResult.Kind.PROMOTED) {
@@ -181,7 +197,18 @@ public class AwardEngine {
 	 */
 	public java.util.Set<String> usersStillOpen(String institution, java.util.Collection<String> ruleIds,
 			java.util.Collection<String> userIds) {
-		return this.ledger.usersStillOpen(institution, ruleIds, userIds);
+		Set<String> watchIssued = new HashSet<>();
+		Set<String> watchClosed = new HashSet<>();
+		for (Rule rule : rules(institution)) {
+			if (rule.revokesWhenLost()) {
+				// a learner who holds the badge is read on, to notice a lost achievement
+				watchIssued.add(rule.id());
+			}
+			if (rule.reEarnable()) {
+				watchClosed.add(rule.id());
+			}
+		}
+		return this.ledger.usersStillOpen(institution, ruleIds, userIds, watchIssued, watchClosed);
 	}
 
 	/** The institution's rules, for connectors deciding what to read from their LMS. */
@@ -206,7 +233,7 @@ public class AwardEngine {
 					learner.fullName(), item.rule().notifyLearner(), item.progress().lms(), item.progress().courseId(),
 					item.achievement().achievedAt(), Instant.now(),
 					this.json.writeValueAsString(item.achievement().evidence()));
-			toRecord.add(new AwardLedger.Decision(state, award));
+			toRecord.add(new AwardLedger.Decision(state, award, item.rule().reEarnable()));
 		}
 		List<AwardLedger.DecideResult> results = this.ledger.decideAll(institution, toRecord);
 		Map<String, String> emails = new HashMap<>();

@@ -54,10 +54,16 @@ public class AwardLedger {
 
 	private static final RedisScript<String> ERASE = LedgerScripts.load("erase", String.class);
 
+	private static final RedisScript<Long> LOSS = LedgerScripts.load("loss", Long.class);
+
+	private static final RedisScript<String> REVOKED = LedgerScripts.load("revoked", String.class);
+
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final Set<String> MAY_CHANGE = Set.of(AwardState.PENDING_IDENTITY.value(),
 			AwardState.DRY_RUN.value(), AwardState.DEAD.value());
+
+	private static final Set<String> REOPENABLE = Set.of(AwardState.REVOKED.value(), AwardState.EXPIRED.value());
 
 	private static final byte[] STATE_FIELD = "state".getBytes(StandardCharsets.UTF_8);
 
@@ -94,29 +100,32 @@ public class AwardLedger {
 		}
 		AwardKeys keys = keys(institution);
 		List<String> states = states(keys, decisions);
-		Set<String> erased = erasedAmong(keys, institution, decisions);
 		List<DecideResult> results = new ArrayList<>(Collections.nCopies(decisions.size(), null));
 		List<Integer> toRecord = new ArrayList<>();
-		List<String> scriptKeys = new ArrayList<>(List.of(keys.counts(), keys.issuance(), keys.epoch(), keys.swept()));
+		List<String> scriptKeys = new ArrayList<>(
+				List.of(keys.counts(), keys.issuance(), keys.epoch(), keys.swept(), keys.erased()));
 		List<String> args = new ArrayList<>(List.of(Long.toString(System.currentTimeMillis()), AwardKeys.GROUP));
 		for (int i = 0; i < decisions.size(); i++) {
 			Decision decision = decisions.get(i);
 			String current = states.get(i);
-			if (current != null && (current.equals(decision.state().value()) || !MAY_CHANGE.contains(current))) {
+			boolean mayReopen = decision.reEarnable() && current != null && REOPENABLE.contains(current);
+			if (current != null && !mayReopen
+					&& (current.equals(decision.state().value()) || !MAY_CHANGE.contains(current))) {
 				results.set(i, new DecideResult(DecideResult.Kind.EXISTS, AwardState.of(current)));
 				continue;
 			}
 			toRecord.add(i);
 			scriptKeys.add(keys.award(decision.ruleId(), decision.userId()));
 			Map<String, Object> json = new LinkedHashMap<>();
-			if (erased.contains(decision.userId())) {
-				// an erased learner's award may still be in OEB: look it up before issuing
-				json.put("unverified", true);
-			}
 			json.put("state", decision.state().value());
 			json.put("rule", decision.ruleId());
 			json.put("user", decision.userId());
 			json.put("fields", decision.award().ledgerFields());
+			// an erased learner's award may still be in OEB: the script marks it to be looked up before issuing
+			json.put("tombstone", tombstone(institution, decision.userId()));
+			json.put("reEarn", decision.reEarnable());
+			json.put("achievedMs", (decision.award().achievedAt() != null)
+					? decision.award().achievedAt().toEpochMilli() : 0);
 			args.add(JSON.writeValueAsString(json));
 		}
 		if (!toRecord.isEmpty()) {
@@ -126,19 +135,6 @@ public class AwardLedger {
 			}
 		}
 		return results;
-	}
-
-	private Set<String> erasedAmong(AwardKeys keys, String institution, List<Decision> decisions) {
-		List<String> users = decisions.stream().map(Decision::userId).distinct().toList();
-		Map<Object, Boolean> members = this.redis.opsForSet()
-			.isMember(keys.erased(), users.stream().map((user) -> (Object) tombstone(institution, user)).toArray());
-		Set<String> erased = new java.util.HashSet<>();
-		for (String user : users) {
-			if (members != null && Boolean.TRUE.equals(members.get(tombstone(institution, user)))) {
-				erased.add(user);
-			}
-		}
-		return erased;
 	}
 
 	private List<String> states(AwardKeys keys, List<Decision> decisions) {
@@ -293,6 +289,16 @@ public class AwardLedger {
 	 */
 	public java.util.Set<String> usersStillOpen(String institution, java.util.Collection<String> ruleIds,
 			java.util.Collection<String> userIds) {
+		return usersStillOpen(institution, ruleIds, userIds, Set.of(), Set.of());
+	}
+
+	/**
+	 * As {@link #usersStillOpen(String, java.util.Collection, java.util.Collection)}, where an
+	 * issued award of a rule in {@code watchIssued} (revoked when the achievement is lost) and a
+	 * revoked or expired one of a rule in {@code watchClosed} (may be re-earned) also count as open.
+	 */
+	public java.util.Set<String> usersStillOpen(String institution, java.util.Collection<String> ruleIds,
+			java.util.Collection<String> userIds, Set<String> watchIssued, Set<String> watchClosed) {
 		AwardKeys keys = keys(institution);
 		List<String> users = List.copyOf(userIds);
 		List<String> rules = List.copyOf(ruleIds);
@@ -311,7 +317,10 @@ public class AwardLedger {
 		for (int u = 0; u < users.size(); u++) {
 			for (int r = 0; r < rules.size(); r++) {
 				Object state = states.get(u * rules.size() + r);
-				if (state == null || MAY_CHANGE.contains(state.toString())) {
+				String rule = rules.get(r);
+				if (state == null || MAY_CHANGE.contains(state.toString())
+						|| watchIssued.contains(rule) && AwardState.ISSUED.value().equals(state.toString())
+						|| watchClosed.contains(rule) && REOPENABLE.contains(state.toString())) {
 					open.add(users.get(u));
 					break;
 				}
@@ -557,9 +566,7 @@ public class AwardLedger {
 				email.map((address) -> foreignOf(institution, emailHash(institution, address))).orElse(List.of()));
 		Map<Object, Object> snapshots = this.redis.opsForHash().entries(keys.progress(userId));
 		export.put("progressSnapshots", snapshots);
-		export.put("deadLetters", deadLetters(institution, 10_000).stream()
-			.filter((letter) -> userId.equals(letter.get("user")))
-			.toList());
+		export.put("deadLetters", deadLettersOf(keys, userId));
 		return export;
 	}
 
@@ -607,13 +614,34 @@ public class AwardLedger {
 		}
 		removed += this.redis.opsForHash().delete(keys.learnerEmails(), userId);
 		removed += Boolean.TRUE.equals(this.redis.delete(keys.progress(userId))) ? 1 : 0;
-		for (Map<String, String> letter : deadLetters(institution, 10_000)) {
-			if (userId.equals(letter.get("user"))) {
-				Long gone = this.redis.opsForStream().delete(keys.dead(), letter.get("entry"));
-				removed += (gone != null) ? gone : 0;
-			}
+		for (Map<String, String> letter : deadLettersOf(keys, userId)) {
+			Long gone = this.redis.opsForStream().delete(keys.dead(), letter.get("entry"));
+			removed += (gone != null) ? gone : 0;
 		}
 		return removed;
+	}
+
+	/** The learner's dead letters, read through the whole stream a page at a time. */
+	private List<Map<String, String>> deadLettersOf(AwardKeys keys, String userId) {
+		List<Map<String, String>> found = new ArrayList<>();
+		String from = "-";
+		while (true) {
+			List<MapRecord<String, Object, Object>> page = this.redis.opsForStream()
+				.range(keys.dead(), "-".equals(from) ? Range.unbounded() : Range.leftOpen(from, "+"),
+						org.springframework.data.redis.connection.Limit.limit().count(1000));
+			if (page == null || page.isEmpty()) {
+				return found;
+			}
+			for (MapRecord<String, Object, Object> record : page) {
+				if (userId.equals(record.getValue().get("user"))) {
+					Map<String, String> letter = new LinkedHashMap<>();
+					letter.put("entry", record.getId().getValue());
+					record.getValue().forEach((key, value) -> letter.put((String) key, (String) value));
+					found.add(letter);
+				}
+			}
+			from = page.get(page.size() - 1).getId().getValue();
+		}
 	}
 
 	private List<String> learnerAwardKeys(AwardKeys keys, String userId) {
@@ -635,6 +663,86 @@ public class AwardLedger {
 		return emailHash(institution, "user:" + userId);
 	}
 
+	/**
+	 * Records that learners lost, or got back, the achievement of awards whose rules revoke when
+	 * it is lost: a lost one is scheduled for revocation after its grace period (once; a later
+	 * observation does not move the date), one got back is taken off the schedule. Returns how
+	 * many awards changed.
+	 */
+	public int recordLosses(String institution, List<LossChange> changes) {
+		AwardKeys keys = keys(institution);
+		List<String> scriptKeys = new ArrayList<>(List.of(keys.revocations()));
+		Instant now = Instant.now();
+		List<String> args = new ArrayList<>(List.of(Long.toString(now.toEpochMilli()), now.toString()));
+		for (LossChange change : changes) {
+			scriptKeys.add(keys.award(change.ruleId(), change.userId()));
+			args.add(change.lost() ? "lost" : "regained");
+			args.add(change.ruleId() + ":" + change.userId());
+			args.add(Long.toString(change.gracePeriod().toMillis()));
+		}
+		Long changed = this.redis.execute(LOSS, scriptKeys, args.toArray());
+		return (changed != null) ? changed.intValue() : 0;
+	}
+
+	/** Awards due for revocation because the learner lost the achievement ({@code rule:user}, oldest first). */
+	public List<String> revocationsDue(String institution, int limit) {
+		Set<String> due = this.redis.opsForZSet()
+			.rangeByScore(keys(institution).revocations(), 0, System.currentTimeMillis(), 0, limit);
+		return (due != null) ? List.copyOf(due) : List.of();
+	}
+
+	/** Awards scheduled for revocation, with when, for operators (soonest first). */
+	public List<Map<String, String>> revocationsScheduled(String institution, int limit) {
+		AwardKeys keys = keys(institution);
+		Set<org.springframework.data.redis.core.ZSetOperations.TypedTuple<String>> scheduled = this.redis.opsForZSet()
+			.rangeWithScores(keys.revocations(), 0, limit - 1);
+		List<Map<String, String>> listed = new ArrayList<>();
+		for (var tuple : (scheduled != null) ? scheduled : Set.<org.springframework.data.redis.core.ZSetOperations.TypedTuple<String>>of()) {
+			String member = tuple.getValue();
+			Map<String, String> entry = new LinkedHashMap<>();
+			entry.put("rule", member.substring(0, member.indexOf(':')));
+			entry.put("user", member.substring(member.indexOf(':') + 1));
+			entry.put("revokeAt", Instant.ofEpochMilli(tuple.getScore().longValue()).toString());
+			Object lostSince = this.redis.opsForHash().get(keys.awardOf(member), "lostSince");
+			Object error = this.redis.opsForHash().get(keys.awardOf(member), "revokeError");
+			if (lostSince != null) {
+				entry.put("lostSince", lostSince.toString());
+			}
+			if (error != null) {
+				entry.put("lastError", error.toString());
+			}
+			listed.add(entry);
+		}
+		return listed;
+	}
+
+	/**
+	 * Records that the bridge revoked the award's assertion in OEB (or found it revoked). Returns
+	 * {@code revoked}, {@code unchanged} or {@code other} (the award moved on meanwhile).
+	 */
+	public String revokedByBridge(String institution, String member, String assertion, String reason) {
+		AwardKeys keys = keys(institution);
+		Instant now = Instant.now();
+		return this.redis.execute(REVOKED, List.of(keys.awardOf(member), keys.counts(), keys.revocations(),
+				keys.expiries()), assertion, reason, now.toString(), member, Long.toString(now.toEpochMilli()));
+	}
+
+	/** A revocation that failed: tried again at {@code retryAt}, the error shown to operators. */
+	public void revocationFailed(String institution, String member, String error, Instant retryAt) {
+		AwardKeys keys = keys(institution);
+		this.redis.opsForHash().put(keys.awardOf(member), "revokeError", error);
+		this.redis.opsForZSet().add(keys.revocations(), member, retryAt.toEpochMilli());
+	}
+
+	/** Takes an award off the revocation schedule (it is not issued any more, or was erased). */
+	public void dropRevocation(String institution, String member) {
+		this.redis.opsForZSet().remove(keys(institution).revocations(), member);
+	}
+
+	/** A learner lost ({@code lost}) or got back the achievement of one award. */
+	public record LossChange(String ruleId, String userId, boolean lost, Duration gracePeriod) {
+	}
+
 	/** What OEB's change feed says about one assertion. */
 	public record AssertionState(String entityId, boolean revoked, String revocationReason, Instant expires) {
 	}
@@ -649,6 +757,8 @@ public class AwardLedger {
 			DECIDED,
 			/** A parked decision moved on (identity appeared, dry-run off). */
 			PROMOTED,
+			/** A revoked or expired award of a rule that may be re-earned was decided again. */
+			REOPENED,
 			/** The rule had already fired for the learner; nothing changed. */
 			EXISTS
 
@@ -659,14 +769,22 @@ public class AwardLedger {
 				return new DecideResult(Kind.DECIDED, null);
 			}
 			String previous = result.substring(result.indexOf(':') + 1);
-			return new DecideResult(result.startsWith("promoted") ? Kind.PROMOTED : Kind.EXISTS,
-					AwardState.of(previous));
+			Kind kind = result.startsWith("promoted") ? Kind.PROMOTED
+					: result.startsWith("reopened") ? Kind.REOPENED : Kind.EXISTS;
+			return new DecideResult(kind, AwardState.of(previous));
 		}
 
 	}
 
-	/** A decision to record: the award in {@code state}. */
-	public record Decision(AwardState state, Award award) {
+	/**
+	 * A decision to record: the award in {@code state}; {@code reEarnable} when its rule may be
+	 * earned again after a revocation or expiry.
+	 */
+	public record Decision(AwardState state, Award award, boolean reEarnable) {
+
+		public Decision(AwardState state, Award award) {
+			this(state, award, false);
+		}
 
 		public String ruleId() {
 			return this.award.ruleId();

@@ -65,6 +65,12 @@ public record AwardsProperties(Map<String, @Valid @NotNull Institution> institut
 			catch (IllegalArgumentException ex) {
 				throw new IllegalArgumentException(where + ": when: " + ex.getMessage(), ex);
 			}
+			if (rule.revokeGracePeriod() != null && rule.revokeGracePeriod().isNegative()) {
+				throw new IllegalArgumentException(where + ": revoke-grace-period must not be negative");
+			}
+			if (rule.revocationReason() != null && rule.revocationReason().length() > 500) {
+				throw new IllegalArgumentException(where + ": revocation-reason is longer than 500 characters");
+			}
 			if (rule.notBefore() != null && rule.notAfter() != null && rule.notAfter().isBefore(rule.notBefore())) {
 				throw new IllegalArgumentException(where + ": not-after is before not-before");
 			}
@@ -88,7 +94,15 @@ public record AwardsProperties(Map<String, @Valid @NotNull Institution> institut
 		public List<Rule> compiledRules() {
 			return this.rules.stream()
 				.map((rule) -> new Rule(rule.id(), rule.badgeClass(), ConditionParser.parse(rule.when()),
-						rule.notifyLearner(), rule.notBefore(), rule.notAfter()))
+						rule.notifyLearner(), rule.notBefore(), rule.notAfter(),
+						rule.revokeWhenLost()
+								? new Rule.Loss(true, rule.revokeGracePeriod(),
+										(rule.revocationReason() != null && !rule.revocationReason().isBlank())
+												? rule.revocationReason()
+												: "The achievement this badge was awarded for no longer holds in the "
+														+ "learning platform")
+								: Rule.Loss.KEEP,
+						rule.reEarnable()))
 				.toList();
 		}
 
@@ -108,9 +122,15 @@ public record AwardsProperties(Map<String, @Valid @NotNull Institution> institut
 	 * @param notifyLearner whether OEB mails the learner
 	 * @param notBefore achievements before this instant do not count
 	 * @param notAfter achievements after this instant do not count
+	 * @param revokeWhenLost revoke the badge in OEB when the condition no longer holds
+	 * @param revokeGracePeriod how long the condition must stay lost before the badge is revoked
+	 * @param revocationReason the reason OEB shows for such a revocation
+	 * @param reEarnable a revoked or expired award is earned again by a later achievement
 	 */
 	public record RuleProperties(String id, String badgeClass, String when,
-			@DefaultValue("true") boolean notifyLearner, Instant notBefore, Instant notAfter) {
+			@DefaultValue("true") boolean notifyLearner, Instant notBefore, Instant notAfter,
+			@DefaultValue("false") boolean revokeWhenLost, @DefaultValue("24h") java.time.Duration revokeGracePeriod,
+			String revocationReason, @DefaultValue("false") boolean reEarnable) {
 	}
 
 }

@@ -157,7 +157,7 @@ class JobStream {
 		}
 		return "ok".equals(this.redis.execute(OUTCOME,
 				List.of(keys.award(job.ruleId(), job.userId()), keys.counts(), keys.issuance(), keys.retries(),
-						keys.dead(), keys.paused(), keys.assertions()),
+						keys.dead(), keys.paused(), keys.assertions(), keys.foreign()),
 				args.toArray()));
 	}
 

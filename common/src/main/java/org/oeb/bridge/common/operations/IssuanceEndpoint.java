@@ -85,6 +85,8 @@ public class IssuanceEndpoint {
 			.map((award) -> masked(award, List.of("rule", "user", "assertion", "revokedAt", "revocationReason",
 					"revokedBy")))
 			.toList());
+		// in dry-run these are listed only: nothing is revoked
+		details.put("revocationsScheduled", this.ledger.revocationsScheduled(institution, LISTED));
 		return new WebEndpointResponse<>(details, 200);
 	}
 

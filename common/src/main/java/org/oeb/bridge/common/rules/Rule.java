@@ -16,9 +16,26 @@ import org.oeb.bridge.common.progress.LearnerProgress;
  * @param notifyLearner whether OEB mails the learner (OEB mails a first-ever award anyway)
  * @param notBefore achievements before this time do not count ({@code null}: no bound)
  * @param notAfter achievements after this time do not count ({@code null}: no bound)
+ * @param loss what happens when the condition no longer holds for a learner who holds the badge
+ * @param reEarnable whether a learner whose award was revoked or expired earns it again with a
+ * later achievement
  */
 public record Rule(String id, String badgeClass, Condition condition, boolean notifyLearner, Instant notBefore,
-		Instant notAfter) {
+		Instant notAfter, Loss loss, boolean reEarnable) {
+
+	/** The rule's defaults: a lost achievement keeps the badge, and it is earned once. */
+	public Rule(String id, String badgeClass, Condition condition, boolean notifyLearner, Instant notBefore,
+			Instant notAfter) {
+		this(id, badgeClass, condition, notifyLearner, notBefore, notAfter, Loss.KEEP, false);
+	}
+
+	public Rule {
+		loss = (loss != null) ? loss : Loss.KEEP;
+	}
+
+	public boolean revokesWhenLost() {
+		return this.loss.revoke();
+	}
 
 	public Optional<Achievement> evaluate(Map<String, LearnerProgress> courses) {
 		return this.condition.evaluate(courses).filter(this::withinWindow);
@@ -28,6 +45,20 @@ public record Rule(String id, String badgeClass, Condition condition, boolean no
 		Instant at = achievement.achievedAt();
 		return (this.notBefore == null || !at.isBefore(this.notBefore))
 				&& (this.notAfter == null || !at.isAfter(this.notAfter));
+	}
+
+	/**
+	 * What happens when the condition no longer holds (a grade withdrawn, a completion reset).
+	 *
+	 * @param revoke revoke the badge in OEB
+	 * @param gracePeriod how long the condition must stay lost before the badge is revoked
+	 * @param reason the revocation reason OEB shows
+	 */
+	public record Loss(boolean revoke, java.time.Duration gracePeriod, String reason) {
+
+		/** Keep the badge. */
+		public static final Loss KEEP = new Loss(false, java.time.Duration.ZERO, null);
+
 	}
 
 }

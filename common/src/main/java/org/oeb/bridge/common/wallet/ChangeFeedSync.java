@@ -154,10 +154,58 @@ public class ChangeFeedSync implements SmartLifecycle {
 			if (expired > 0) {
 				logger.info("{} awards of institution '{}' expired", expired, institution);
 			}
+			if (renew(keys)) {
+				revokeLostAchievements(institution);
+			}
 			return true;
 		}
 		finally {
 			this.redis.execute(RELEASE, List.of(keys.syncLease()), this.owner);
+		}
+	}
+
+	/**
+	 * Revokes in OEB the awards whose learners lost the achievement and did not get it back
+	 * within the rule's grace period. In dry-run, nothing is revoked: operators see the schedule.
+	 */
+	private void revokeLostAchievements(String institution) {
+		if (this.engine.isDryRun(institution)) {
+			return;
+		}
+		String apiKey = this.awards.institutions().get(institution).gatewayApiKey();
+		Map<String, Rule> rules = new LinkedHashMap<>();
+		this.engine.rules(institution).forEach((rule) -> rules.put(rule.id(), rule));
+		for (String member : this.ledger.revocationsDue(institution, 100)) {
+			String ruleId = member.substring(0, member.indexOf(':'));
+			String userId = member.substring(member.indexOf(':') + 1);
+			Map<String, String> award = this.ledger.award(institution, ruleId, userId);
+			Rule rule = rules.get(ruleId);
+			String assertion = award.get("assertion");
+			if (rule == null || !rule.revokesWhenLost() || !"issued".equals(award.get("state"))
+					|| award.get("lostSince") == null || assertion == null) {
+				this.ledger.dropRevocation(institution, member);
+				continue;
+			}
+			String reason = rule.loss().reason();
+			OebReads.RevokeAnswer answer = this.oeb.revoke(institution, apiKey, assertion, reason);
+			this.meters.counter("bridge.wallet.revocations", "institution", institution, "outcome",
+					answer.name().toLowerCase(java.util.Locale.ROOT)).increment();
+			switch (answer) {
+				case REVOKED, ALREADY_REVOKED -> {
+					this.ledger.revokedByBridge(institution, member, assertion, reason);
+					logger.info("Revoked the award of rule '{}' for user {} of institution '{}': the achievement was lost "
+							+ "since {}", ruleId, userId, institution, award.get("lostSince"));
+				}
+				case NOT_FOUND, REFUSED -> {
+					this.ledger.revocationFailed(institution, member, "OEB refused the revocation (" + answer.name()
+							+ "); check that the connector key may 'revoke'", Instant.now().plus(java.time.Duration.ofHours(1)));
+					logger.warn("OEB refused to revoke the award of rule '{}' for user {} of institution '{}' ({})", ruleId,
+							userId, institution, answer);
+				}
+				// due again at once: the next cycle sends it again, and OEB's "already revoked" tells a lost answer
+				case RETRY -> this.ledger.revocationFailed(institution, member,
+						"OEB did not answer; sent again in the next cycle", Instant.now());
+			}
 		}
 	}
 

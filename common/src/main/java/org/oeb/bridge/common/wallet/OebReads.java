@@ -76,6 +76,62 @@ class OebReads {
 		return url;
 	}
 
+	/**
+	 * Revokes an assertion in OEB. OEB answers 400 "already revoked" to a second call, which is
+	 * how a call that timed out after OEB stored it is recognised when it is sent again.
+	 */
+	RevokeAnswer revoke(String institution, String apiKey, String assertion, String reason) {
+		ObjectNode request = this.json.createObjectNode().put("revocation_reason", reason);
+		Response response;
+		try {
+			response = this.gateway.revoke(institution, assertion, apiKey, request.toString());
+		}
+		catch (RuntimeException ex) {
+			return RevokeAnswer.RETRY;
+		}
+		try (response) {
+			int status = response.status();
+			if (status == 200) {
+				return RevokeAnswer.REVOKED;
+			}
+			if (status == 400) {
+				String body = "";
+				if (response.body() != null) {
+					try (InputStream in = response.body().asInputStream()) {
+						body = new String(in.readNBytes(64 * 1024), java.nio.charset.StandardCharsets.UTF_8);
+					}
+				}
+				return body.contains("already revoked") ? RevokeAnswer.ALREADY_REVOKED : RevokeAnswer.REFUSED;
+			}
+			if (status == 404) {
+				return RevokeAnswer.NOT_FOUND;
+			}
+			if (status == 403) {
+				return RevokeAnswer.REFUSED;
+			}
+			return RevokeAnswer.RETRY;
+		}
+		catch (IOException ex) {
+			return RevokeAnswer.RETRY;
+		}
+	}
+
+	/** What became of a revocation. */
+	enum RevokeAnswer {
+
+		/** OEB revoked it now. */
+		REVOKED,
+		/** OEB holds it revoked already (an earlier call that timed out, or OEB's staff). */
+		ALREADY_REVOKED,
+		/** OEB does not know it, or not for this key's issuer. */
+		NOT_FOUND,
+		/** OEB or the gateway refused it (a key without the {@code revoke} operation, a bad request). */
+		REFUSED,
+		/** No answer, or a temporary failure: try again. */
+		RETRY
+
+	}
+
 	private JsonNode read(Supplier<Response> call, String what) {
 		Response response;
 		try {

@@ -59,6 +59,10 @@ class WalletSyncTests {
 
 	private static final String ESCO_STATISTICS = "http://data.europa.eu/esco/skill/0b5e4a8e-60e1-4bd7-9b2a-1a9d0f2a5a3c";
 
+	private static final String REVOCABLE_BADGE = "RevocableBadge0000000A";
+
+	private static final String YEARLY_BADGE = "YearlyBadge00000000AAA";
+
 	private static final String WALLET_KEY = "wallet-key-uni-a-" + UUID.randomUUID();
 
 	private static final String OTHER_WALLET_KEY = "wallet-key-uni-dry-" + UUID.randomUUID();
@@ -83,6 +87,9 @@ class WalletSyncTests {
 	@Autowired
 	private MockMvc mvc;
 
+	@Autowired
+	private OebReads oebReads;
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		prepare();
@@ -93,6 +100,23 @@ class WalletSyncTests {
 		registry.add("bridge.wallet.oeb-public-url", () -> "https://api.openbadges.example");
 		registry.add("bridge.wallet.clients.uni-a.key-sha256[0]", () -> sha256(WALLET_KEY));
 		registry.add("bridge.wallet.clients.uni-dry.key-sha256[0]", () -> sha256(OTHER_WALLET_KEY));
+		String uniA = "bridge.awards.institutions.uni-a.";
+		registry.add(uniA + "rules[4].id", () -> "grade-47-revocable");
+		registry.add(uniA + "rules[4].badge-class", () -> REVOCABLE_BADGE);
+		registry.add(uniA + "rules[4].when", () -> "grade-at-least(course=47, percent=50)");
+		registry.add(uniA + "rules[4].revoke-when-lost", () -> "true");
+		registry.add(uniA + "rules[4].revoke-grace-period", () -> "1s");
+		registry.add(uniA + "rules[4].revocation-reason", () -> "Grade withdrawn in the LMS");
+		registry.add(uniA + "rules[5].id", () -> "course-48-yearly");
+		registry.add(uniA + "rules[5].badge-class", () -> YEARLY_BADGE);
+		registry.add(uniA + "rules[5].when", () -> "course-completed(course=48)");
+		registry.add(uniA + "rules[5].re-earnable", () -> "true");
+		String uniDry = "bridge.awards.institutions.uni-dry.";
+		registry.add(uniDry + "rules[1].id", () -> "grade-47-revocable");
+		registry.add(uniDry + "rules[1].badge-class", () -> REVOCABLE_BADGE);
+		registry.add(uniDry + "rules[1].when", () -> "grade-at-least(course=47, percent=50)");
+		registry.add(uniDry + "rules[1].revoke-when-lost", () -> "true");
+		registry.add(uniDry + "rules[1].revoke-grace-period", () -> "0s");
 		registry.add("bridge.lti.tool-url", () -> "http://localhost");
 		String registration = "bridge.lti.registrations.moodle.";
 		registry.add(registration + "institution", () -> INSTITUTION);
@@ -105,6 +129,7 @@ class WalletSyncTests {
 
 	private static void prepare() {
 		PipelineFixture.prepare(oeb);
+		oeb.badgeClass(REVOCABLE_BADGE).badgeClass(YEARLY_BADGE);
 		oeb.badgeClass(PipelineFixture.COURSE_BADGE, FakeOeb.competencyBadgeClass(PipelineFixture.COURSE_BADGE, ISSUER,
 				"Course 42", 120, "Statistics", ESCO_STATISTICS));
 		oeb.badgeClass(PipelineFixture.GRADE_BADGE, FakeOeb.competencyBadgeClass(PipelineFixture.GRADE_BADGE, ISSUER,
@@ -232,20 +257,190 @@ class WalletSyncTests {
 	}
 
 	@Test
-	void anAssertionOebStoredWhileTheAwardIsStillBeingIssuedIsTheBridgesOwnNotForeign() {
+	void anAssertionOebStoredBeforeTheBridgeLearnedOfItIsListedAsForeignOnlyUntilTheOutcomeIsRecorded() throws Exception {
 		String user = user();
 		long foreignBefore = this.ledger.counts(INSTITUTION).get("foreign");
-		// OEB stores the award, but its answers fail: the award stays pending until a look-up finds it
-		oeb.failIssuing(503, 1000, null);
+		// OEB stores the award but the answer is lost: the bridge looks it up once OEB must be done with it
+		oeb.storeThenDropConnection(1);
 		this.engine.observe(PipelineFixture.completed(INSTITUTION, "42", user, email(user)));
-		oeb.existingAssertion(PipelineFixture.COURSE_BADGE, email(user), Instant.now(), false, null);
+		await().atMost(Duration.ofSeconds(10)).until(() -> !oeb.assertionsFor(email(user)).isEmpty());
 		assertThat(this.ledger.award(INSTITUTION, "course-42", user)).containsEntry("state", "pending");
 
 		syncNow();
+		assertThat(this.ledger.counts(INSTITUTION).get("foreign")).isEqualTo(foreignBefore + 1);
 
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> "issued".equals(this.ledger.award(INSTITUTION, "course-42", user).get("state")));
 		assertThat(this.ledger.counts(INSTITUTION).get("foreign")).isEqualTo(foreignBefore);
-		oeb.reset();
-		prepare();
+		this.mvc.perform(wallet(user))
+			.andExpect(jsonPath("$.badges", hasSize(1)))
+			.andExpect(jsonPath("$.badges[0].issuedBy").value("bridge"));
+		assertThat(oeb.issueCallsFor(email(user))).hasSize(1);
+	}
+
+	@Test
+	void aManualAwardInOebWhileTheBridgesOwnIsPendingIsListedOnceInTheWallet() throws Exception {
+		String user = user();
+		long foreignBefore = this.ledger.counts(INSTITUTION).get("foreign");
+		oeb.failIssuing(503, 2, 1);
+		this.engine.observe(PipelineFixture.completed(INSTITUTION, "42", user, email(user)));
+		String manual = oeb.existingAssertion(PipelineFixture.COURSE_BADGE, email(user), Instant.now(), false, null)
+			.entityId();
+		syncNow();
+		assertThat(this.ledger.counts(INSTITUTION).get("foreign")).isEqualTo(foreignBefore + 1);
+
+		// the bridge's look-up takes the manual award for its own (same class and learner, after the decision)
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> java.util.Set.of("issued", "dead")
+				.contains(this.ledger.award(INSTITUTION, "course-42", user).get("state")));
+		this.mvc.perform(wallet(user))
+			.andExpect(jsonPath("$.badges[?(@.assertion == '" + manual + "')]", hasSize(1)));
+		if ("issued".equals(this.ledger.award(INSTITUTION, "course-42", user).get("state"))) {
+			assertThat(this.ledger.counts(INSTITUTION).get("foreign")).isEqualTo(foreignBefore);
+		}
+		assertThat(oeb.assertionsFor(email(user))).hasSize(1);
+	}
+
+	@Test
+	void aLostGradeRevokesTheBadgeInOebOnceAfterTheGracePeriodEvenWhenTheFirstAnswerIsLost() throws Exception {
+		String user = user();
+		this.engine.observe(grade47(user, 80));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> "issued".equals(this.ledger.award(INSTITUTION, "grade-47-revocable", user).get("state")));
+		String assertion = this.ledger.award(INSTITUTION, "grade-47-revocable", user).get("assertion");
+		// an issued learner of a rule that revokes when lost is read on by the pollers
+		assertThat(this.engine.usersStillOpen(INSTITUTION, java.util.List.of("grade-47-revocable"),
+				java.util.List.of(user))).containsExactly(user);
+
+		this.engine.observe(grade47(user, 20));
+		Map<String, String> lost = this.ledger.award(INSTITUTION, "grade-47-revocable", user);
+		assertThat(lost).containsKey("lostSince").containsEntry("state", "issued");
+		syncNow();
+		assertThat(oeb.revokeCallCount()).as("nothing is revoked within the grace period").isZero();
+
+		oeb.revokeThenFail(1);
+		Thread.sleep(1100);
+		syncNow();
+		assertThat(oeb.assertion(assertion).orElseThrow().revoked()).isTrue();
+		assertThat(this.ledger.award(INSTITUTION, "grade-47-revocable", user)).containsEntry("state", "issued");
+		this.mvc.perform(get("/actuator/issuance/uni-a").with(httpBasic("support", PipelineFixture.OPERATOR_PASSWORD)))
+			.andExpect(jsonPath("$.revocationsScheduled[?(@.user == '" + user + "')].lastError").exists());
+
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			syncNow();
+			assertThat(this.ledger.award(INSTITUTION, "grade-47-revocable", user)).containsEntry("state", "revoked")
+				.containsEntry("revokedBy", "bridge")
+				.containsEntry("revocationReason", "Grade withdrawn in the LMS");
+		});
+		int calls = oeb.revokeCallCount();
+		syncNow();
+		this.engine.observe(grade47(user, 20));
+		syncNow();
+		assertThat(oeb.revokeCallCount()).isEqualTo(calls);
+		assertThat(oeb.assertions(REVOCABLE_BADGE).stream().filter((a) -> a.recipient().equals(email(user))))
+			.singleElement()
+			.satisfies((stored) -> assertThat(stored.revocationReason()).isEqualTo("Grade withdrawn in the LMS"));
+		// and it is not issued again: the rule may not be re-earned
+		this.engine.observe(grade47(user, 90));
+		assertThat(this.ledger.award(INSTITUTION, "grade-47-revocable", user)).containsEntry("state", "revoked");
+	}
+
+	@Test
+	void aRevocationSentAgainAfterALostAnswerIsRecognisedByOebsAlreadyRevoked() {
+		String fresh = oeb.existingAssertion(REVOCABLE_BADGE, "someone@uni-a.example", Instant.now(), false, null)
+			.entityId();
+		String revoked = oeb.existingAssertion(REVOCABLE_BADGE, "other@uni-a.example", Instant.now(), true, null)
+			.entityId();
+
+		assertThat(this.oebReads.revoke(INSTITUTION, PipelineFixture.API_KEY, fresh, "reason"))
+			.isEqualTo(OebReads.RevokeAnswer.REVOKED);
+		assertThat(this.oebReads.revoke(INSTITUTION, PipelineFixture.API_KEY, fresh, "reason"))
+			.isEqualTo(OebReads.RevokeAnswer.ALREADY_REVOKED);
+		assertThat(this.oebReads.revoke(INSTITUTION, PipelineFixture.API_KEY, revoked, "reason"))
+			.isEqualTo(OebReads.RevokeAnswer.ALREADY_REVOKED);
+		assertThat(this.oebReads.revoke(INSTITUTION, PipelineFixture.API_KEY, "NoSuchAssertion0000000", "reason"))
+			.isEqualTo(OebReads.RevokeAnswer.NOT_FOUND);
+		assertThat(this.oebReads.revoke(INSTITUTION, "not-the-key", fresh, "reason"))
+			.isNotIn(OebReads.RevokeAnswer.REVOKED, OebReads.RevokeAnswer.ALREADY_REVOKED);
+	}
+
+	@Test
+	void aGradeRegainedWithinTheGracePeriodKeepsTheBadge() {
+		String user = user();
+		this.engine.observe(grade47(user, 80));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> "issued".equals(this.ledger.award(INSTITUTION, "grade-47-revocable", user).get("state")));
+		this.engine.observe(grade47(user, 10));
+		this.engine.observe(grade47(user, 75));
+
+		assertThat(this.ledger.award(INSTITUTION, "grade-47-revocable", user)).doesNotContainKey("lostSince");
+		assertThat(this.ledger.revocationsScheduled(INSTITUTION, 1000)).noneMatch((entry) -> user.equals(entry.get("user")));
+	}
+
+	@Test
+	void inDryRunALostAchievementIsListedForOperatorsAndNothingIsRevoked() throws Exception {
+		String user = user();
+		// an award issued before the institution went into dry-run
+		String award = this.ledger.keys("uni-dry").award("grade-47-revocable", user);
+		this.redis.opsForHash().putAll(award, Map.of("state", "issued", "assertion", "DryRunAssertion0000000A",
+				"rule", "grade-47-revocable", "user", user, "badgeClass", REVOCABLE_BADGE));
+		this.engine.observe(grade("uni-dry", user, 10));
+		this.redis.delete(this.ledger.keys("uni-dry").syncLease());
+		this.sync.sync("uni-dry");
+
+		assertThat(oeb.revokeCallCount()).isZero();
+		this.mvc.perform(get("/actuator/issuance/uni-dry").with(httpBasic("support", PipelineFixture.OPERATOR_PASSWORD)))
+			.andExpect(jsonPath("$.dryRun").value(true))
+			.andExpect(jsonPath("$.revocationsScheduled[?(@.user == '" + user + "')].rule").value("grade-47-revocable"));
+	}
+
+	@Test
+	void aReEarnableAwardRevokedInOebIsIssuedAgainOnlyForAnAchievementAfterTheRevocation() {
+		String user = user();
+		this.engine.observe(PipelineFixture.completed(INSTITUTION, "48", user, email(user)));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> "issued".equals(this.ledger.award(INSTITUTION, "course-48-yearly", user).get("state")));
+		String first = this.ledger.award(INSTITUTION, "course-48-yearly", user).get("assertion");
+		oeb.revokeInOeb(first, "Certificate expired with the regulation");
+		syncNow();
+		assertThat(this.ledger.award(INSTITUTION, "course-48-yearly", user)).containsEntry("state", "revoked");
+		assertThat(this.engine.usersStillOpen(INSTITUTION, java.util.List.of("course-48-yearly"), java.util.List.of(user)))
+			.containsExactly(user);
+
+		// the completion that earned it the first time does not earn it again
+		assertThat(this.engine.observe(PipelineFixture.completed(INSTITUTION, "48", user, email(user))))
+			.singleElement()
+			.satisfies((decision) -> assertThat(decision.isNew()).isFalse());
+
+		Instant later = Instant.now().plusSeconds(1);
+		org.oeb.bridge.common.progress.LearnerProgress again = PipelineFixture.completed(INSTITUTION, "48", user, email(user));
+		again = new org.oeb.bridge.common.progress.LearnerProgress(again.institution(), again.lms(), again.courseId(),
+				again.courseName(), again.courseUrl(), again.learner(),
+				new org.oeb.bridge.common.progress.LearnerProgress.CourseCompletion(true, later), Map.of(), Map.of(),
+				Instant.now());
+		assertThat(this.engine.observe(again)).singleElement()
+			.satisfies((decision) -> assertThat(decision.outcome()).isEqualTo(AwardLedger.DecideResult.Kind.REOPENED));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> "issued".equals(this.ledger.award(INSTITUTION, "course-48-yearly", user).get("state")));
+		Map<String, String> reissued = this.ledger.award(INSTITUTION, "course-48-yearly", user);
+		assertThat(reissued.get("assertion")).isNotEqualTo(first);
+		assertThat(reissued).containsEntry("previousAssertions", first).doesNotContainKey("revokedAt");
+		assertThat(oeb.assertions(YEARLY_BADGE).stream().filter((a) -> a.recipient().equals(email(user)))).hasSize(2);
+	}
+
+	private static org.oeb.bridge.common.progress.LearnerProgress grade47(String user, double percent) {
+		return grade(INSTITUTION, user, percent);
+	}
+
+	private static org.oeb.bridge.common.progress.LearnerProgress grade(String institution, String user,
+			double percent) {
+		return new org.oeb.bridge.common.progress.LearnerProgress(institution, "moodle", "47", "Ethics",
+				java.net.URI.create("https://moodle.uni-a.example/course/view.php?id=47"),
+				new org.oeb.bridge.common.progress.LearnerProgress.Learner(user, email(user), "Learner " + user), null,
+				Map.of(), Map.of(org.oeb.bridge.common.progress.LearnerProgress.COURSE_TOTAL,
+						new org.oeb.bridge.common.progress.LearnerProgress.GradeProgress(null, percent, 0, 100,
+								Instant.parse("2026-05-05T12:00:00Z"), false, false)),
+				Instant.now());
 	}
 
 	@Test
