@@ -1,7 +1,7 @@
 -- Erases one award of a learner, unless it is being issued right now.
 -- KEYS[1] award, KEYS[2] counts, KEYS[3] assertion index, KEYS[4] expiries, KEYS[5] revocations
 -- ARGV[1] the award's rule:user
-local held = redis.call('HMGET', KEYS[1], 'state', 'assertion')
+local held = redis.call('HMGET', KEYS[1], 'state', 'assertion', 'previousAssertions')
 if not held[1] then
   return 'missing'
 end
@@ -10,6 +10,11 @@ if held[1] == 'pending' then
 end
 if held[2] then
   redis.call('HDEL', KEYS[3], held[2])
+end
+if held[3] then
+  for previous in string.gmatch(held[3], '%S+') do
+    redis.call('HDEL', KEYS[3], previous)
+  end
 end
 redis.call('ZREM', KEYS[4], ARGV[1])
 redis.call('ZREM', KEYS[5], ARGV[1])

@@ -603,7 +603,9 @@ class WalletSyncTests {
 				if (type == org.springframework.data.redis.connection.DataType.HASH) {
 					this.redis.opsForHash().entries(key).forEach((field, value) -> {
 						assertThat((String) field).isNotEqualTo(user).doesNotContain(email(user));
-						assertThat((String) value).doesNotContain(email(user)).doesNotContain(assertion);
+						assertThat((String) value).doesNotContain(email(user))
+							.doesNotContain(assertion)
+							.doesNotEndWith(":" + user);
 					});
 				}
 			});
