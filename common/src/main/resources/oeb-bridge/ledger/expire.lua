@@ -11,6 +11,8 @@ if state ~= 'issued' then
   return 'unchanged'
 end
 redis.call('HSET', KEYS[1], 'state', 'expired', 'expiredAt', ARGV[3], 'closedAt', due)
+-- a revocation scheduled for a lost achievement is moot; a renewed award is watched afresh
+redis.call('HDEL', KEYS[1], 'lostSince', 'revokeAt', 'revokeError')
 redis.call('HINCRBY', KEYS[2], 'issued', -1)
 redis.call('HINCRBY', KEYS[2], 'expired', 1)
 return 'expired'

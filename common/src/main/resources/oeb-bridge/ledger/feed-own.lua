@@ -35,6 +35,7 @@ if ARGV[5] ~= '' and tonumber(ARGV[5]) <= tonumber(ARGV[6]) then
   redis.call('ZREM', KEYS[3], ARGV[8])
   if state == 'issued' then
     redis.call('HSET', KEYS[1], 'expiredAt', ARGV[7], 'closedAt', ARGV[5])
+    redis.call('HDEL', KEYS[1], 'lostSince', 'revokeAt', 'revokeError')
     move('expired')
     return 'expired'
   end

@@ -26,6 +26,10 @@ elseif postedAt and ARGV[7] == 'ambiguous' then
 end
 if action == 'issued' then
   redis.call('HSET', KEYS[1], 'state', ARGV[10], 'assertion', ARGV[8], 'issuedAt', ARGV[6], 'issuedBy', ARGV[9])
+  if ARGV[10] == 'revoked' then
+    -- found revoked: closed now, as far as a rule that may be re-earned is concerned
+    redis.call('HSET', KEYS[1], 'closedAt', ARGV[5])
+  end
   redis.call('HSET', KEYS[7], ARGV[8], held[5] .. ':' .. held[6])
   if redis.call('HDEL', KEYS[8], ARGV[8]) == 1 then
     redis.call('HINCRBY', KEYS[2], 'foreign', -1)

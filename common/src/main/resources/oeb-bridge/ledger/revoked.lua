@@ -12,7 +12,7 @@ end
 redis.call('ZREM', KEYS[4], ARGV[4])
 redis.call('HSET', KEYS[1], 'state', 'revoked', 'revokedAt', ARGV[3], 'revocationReason', ARGV[2],
   'revokedBy', 'bridge', 'closedAt', ARGV[5])
-redis.call('HDEL', KEYS[1], 'revokeAt', 'revokeError')
+redis.call('HDEL', KEYS[1], 'revokeAt', 'revokeError', 'lostSince')
 redis.call('HINCRBY', KEYS[2], held[1], -1)
 redis.call('HINCRBY', KEYS[2], 'revoked', 1)
 return 'revoked'

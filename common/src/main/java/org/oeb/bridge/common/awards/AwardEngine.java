@@ -98,7 +98,9 @@ public class AwardEngine {
 				Optional<Achievement> achievement = rule.evaluate(courses);
 				achievement.ifPresent((met) -> earned.add(new Earned(progress, rule, met)));
 				if (rule.revokesWhenLost()) {
-					losses.add(new AwardLedger.LossChange(rule.id(), progress.learner().userId(), achievement.isEmpty(),
+					// lost means the condition no longer holds; the rule's window only says which achievements earn
+					boolean holds = achievement.isPresent() || rule.condition().evaluate(courses).isPresent();
+					losses.add(new AwardLedger.LossChange(rule.id(), progress.learner().userId(), !holds,
 							rule.loss().gracePeriod()));
 				}
 			}
@@ -233,7 +235,9 @@ public class AwardEngine {
 					learner.fullName(), item.rule().notifyLearner(), item.progress().lms(), item.progress().courseId(),
 					item.achievement().achievedAt(), Instant.now(),
 					this.json.writeValueAsString(item.achievement().evidence()));
-			toRecord.add(new AwardLedger.Decision(state, award, item.rule().reEarnable()));
+			// only a time the LMS gave shows an achievement after the award closed; the time of a poll does not
+			toRecord.add(new AwardLedger.Decision(state, award,
+					item.rule().reEarnable() && !item.achievement().timeObserved()));
 		}
 		List<AwardLedger.DecideResult> results = this.ledger.decideAll(institution, toRecord);
 		Map<String, String> emails = new HashMap<>();

@@ -511,11 +511,15 @@ public class IssuanceWorkers implements SmartLifecycle {
 
 	private Match lookUpMatch(ClaimedJob job) {
 		Instant now = this.clock.instant();
+		String previous = job.fields().get("previousAssertions");
+		java.util.Set<String> earlier = (previous == null || previous.isBlank()) ? java.util.Set.of()
+				: new java.util.HashSet<>(java.util.Arrays.asList(previous.trim().split("\\s+")));
 		if (!job.ledgerVerified()) {
-			return Match.anyEver(now);
+			return Match.anyEver(now).excluding(earlier);
 		}
 		Instant decidedAt = job.decidedAt();
-		return Match.thisAward((decidedAt != null) ? decidedAt.minus(this.properties.clockSkew()) : null, now);
+		return Match.thisAward((decidedAt != null) ? decidedAt.minus(this.properties.clockSkew()) : null, now)
+			.excluding(earlier);
 	}
 
 	private void lost(ClaimedJob job) {

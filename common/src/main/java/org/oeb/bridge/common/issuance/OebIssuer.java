@@ -88,7 +88,7 @@ class OebIssuer {
 			String id = assertion.path("entityId").asString("");
 			String itsClass = assertion.path("badgeclass").asString("");
 			String recipient = assertion.path("recipient").path("plaintextIdentity").asString("");
-			if (id.isEmpty() || !itsClass.equals(badgeClass)
+			if (id.isEmpty() || !itsClass.equals(badgeClass) || match.earlier().contains(id)
 					|| !recipient.trim().toLowerCase(java.util.Locale.ROOT).equals(wanted)) {
 				continue;
 			}
@@ -246,19 +246,29 @@ class OebIssuer {
 	 * @param now for expiry
 	 * @param anyEver after lost Redis data: any assertion of the class to the recipient,
 	 * revoked or expired ones too, so that nothing is issued again
+	 * @param earlier assertions of an earlier award that was revoked or expired before the rule
+	 * was earned again: never this award
 	 */
-	record Match(Instant issuedNotBefore, Instant now, boolean anyEver) {
+	record Match(Instant issuedNotBefore, Instant now, boolean anyEver, java.util.Set<String> earlier) {
+
+		Match {
+			earlier = (earlier != null) ? java.util.Set.copyOf(earlier) : java.util.Set.of();
+		}
 
 		static Match thisAward(Instant issuedNotBefore, Instant now) {
-			return new Match(issuedNotBefore, now, false);
+			return new Match(issuedNotBefore, now, false, null);
 		}
 
 		static Match activeAward(Instant now) {
-			return new Match(null, now, false);
+			return new Match(null, now, false, null);
 		}
 
 		static Match anyEver(Instant now) {
-			return new Match(null, now, true);
+			return new Match(null, now, true, null);
+		}
+
+		Match excluding(java.util.Set<String> assertions) {
+			return new Match(this.issuedNotBefore, this.now, this.anyEver, assertions);
 		}
 
 	}

@@ -39,7 +39,8 @@ public sealed interface Condition {
 			}
 			Instant at = orObserved(progress.completion().completedAt(), progress);
 			return Optional.of(Achievement.of(at, progress.courseUrl(),
-					"Completed the course " + quoted(progress.courseName(), this.course) + " on " + format(at)));
+					"Completed the course " + quoted(progress.courseName(), this.course) + " on " + format(at))
+				.observedIf(progress.completion().completedAt() == null));
 		}
 
 		@Override
@@ -113,7 +114,7 @@ public sealed interface Condition {
 			String narrative = String.format(Locale.ROOT, "Grade %s (%s of %s) in %s of the course %s, graded on %s",
 					percentText(grade), number(grade.raw()), number(grade.max()), itemName,
 					quoted(progress.courseName(), this.course), format(at));
-			return Optional.of(Achievement.of(at, progress.courseUrl(), narrative));
+			return Optional.of(Achievement.of(at, progress.courseUrl(), narrative).observedIf(grade.gradedAt() == null));
 		}
 
 		@Override
@@ -141,8 +142,8 @@ public sealed interface Condition {
 			if (achieved.size() < this.children.size()) {
 				return Optional.empty();
 			}
-			Instant last = achieved.get(achieved.size() - 1).achievedAt();
-			return Optional.of(new Achievement(last, Achievement.evidenceOf(achieved)));
+			Achievement last = achieved.get(achieved.size() - 1);
+			return Optional.of(new Achievement(last.achievedAt(), Achievement.evidenceOf(achieved), last.timeObserved()));
 		}
 
 		@Override
@@ -185,7 +186,8 @@ public sealed interface Condition {
 				return Optional.empty();
 			}
 			List<Achievement> first = achieved.subList(0, this.n);
-			return Optional.of(new Achievement(first.get(this.n - 1).achievedAt(), Achievement.evidenceOf(first)));
+			Achievement nth = first.get(this.n - 1);
+			return Optional.of(new Achievement(nth.achievedAt(), Achievement.evidenceOf(first), nth.timeObserved()));
 		}
 
 		@Override
@@ -205,7 +207,8 @@ public sealed interface Condition {
 		Instant at = orObserved(state.completedAt(), progress);
 		URI url = (state.url() != null) ? state.url() : progress.courseUrl();
 		return Optional.of(Achievement.of(at, url, verb + " the activity " + quoted(state.name(), activity)
-				+ " in the course " + quoted(progress.courseName(), course) + " on " + format(at)));
+				+ " in the course " + quoted(progress.courseName(), course) + " on " + format(at))
+			.observedIf(state.completedAt() == null));
 	}
 
 	private static List<Achievement> achieved(List<Condition> children, Map<String, LearnerProgress> courses) {

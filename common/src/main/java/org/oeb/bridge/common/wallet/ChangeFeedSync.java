@@ -175,7 +175,12 @@ public class ChangeFeedSync implements SmartLifecycle {
 		String apiKey = this.awards.institutions().get(institution).gatewayApiKey();
 		Map<String, Rule> rules = new LinkedHashMap<>();
 		this.engine.rules(institution).forEach((rule) -> rules.put(rule.id(), rule));
+		AwardKeys keys = this.ledger.keys(institution);
 		for (String member : this.ledger.revocationsDue(institution, 100)) {
+			if (!renew(keys)) {
+				// another replica holds the institution now, and sends the rest
+				return;
+			}
 			String ruleId = member.substring(0, member.indexOf(':'));
 			String userId = member.substring(member.indexOf(':') + 1);
 			Map<String, String> award = this.ledger.award(institution, ruleId, userId);

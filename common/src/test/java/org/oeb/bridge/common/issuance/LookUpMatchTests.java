@@ -70,6 +70,18 @@ class LookUpMatchTests {
 	}
 
 	@Test
+	void anAwardEarnedAgainNeverTakesTheAssertionOfTheEarlierAwardForItself() {
+		String earlier = assertion("OLD", BADGE, "ada@uni-a.example", DECIDED.plusSeconds(5), false, null);
+		String revokedEarlier = assertion("REV", BADGE, "ada@uni-a.example", DECIDED.plusSeconds(5), true, null);
+		java.util.Set<String> previous = java.util.Set.of("OLD", "REV");
+
+		assertThat(match(earlier, Match.anyEver(NOW).excluding(previous))).isEqualTo(new Outcome.NotFound());
+		assertThat(match(earlier + "," + revokedEarlier, THIS_AWARD.excluding(previous)))
+			.isEqualTo(new Outcome.NotFound());
+		assertThat(match(earlier, THIS_AWARD)).isEqualTo(new Outcome.Issued("OLD"));
+	}
+
+	@Test
 	void duplicateRefusalCountsAnyActiveAwardOnly() {
 		String older = assertion("OLD", BADGE, "ada@uni-a.example", DECIDED.minusSeconds(365L * 86400), false, null);
 		String revoked = assertion("REV", BADGE, "ada@uni-a.example", DECIDED.plusSeconds(5), true, null);

@@ -63,6 +63,8 @@ class WalletSyncTests {
 
 	private static final String YEARLY_BADGE = "YearlyBadge00000000AAA";
 
+	private static final String WINDOW_BADGE = "WindowBadge00000000AAA";
+
 	private static final String WALLET_KEY = "wallet-key-uni-a-" + UUID.randomUUID();
 
 	private static final String OTHER_WALLET_KEY = "wallet-key-uni-dry-" + UUID.randomUUID();
@@ -111,6 +113,12 @@ class WalletSyncTests {
 		registry.add(uniA + "rules[5].badge-class", () -> YEARLY_BADGE);
 		registry.add(uniA + "rules[5].when", () -> "course-completed(course=48)");
 		registry.add(uniA + "rules[5].re-earnable", () -> "true");
+		registry.add(uniA + "rules[6].id", () -> "course-49-window");
+		registry.add(uniA + "rules[6].badge-class", () -> WINDOW_BADGE);
+		registry.add(uniA + "rules[6].when", () -> "course-completed(course=49)");
+		registry.add(uniA + "rules[6].not-after", () -> "2026-06-01T00:00:00Z");
+		registry.add(uniA + "rules[6].revoke-when-lost", () -> "true");
+		registry.add(uniA + "rules[6].revoke-grace-period", () -> "0s");
 		String uniDry = "bridge.awards.institutions.uni-dry.";
 		registry.add(uniDry + "rules[1].id", () -> "grade-47-revocable");
 		registry.add(uniDry + "rules[1].badge-class", () -> REVOCABLE_BADGE);
@@ -129,7 +137,7 @@ class WalletSyncTests {
 
 	private static void prepare() {
 		PipelineFixture.prepare(oeb);
-		oeb.badgeClass(REVOCABLE_BADGE).badgeClass(YEARLY_BADGE);
+		oeb.badgeClass(REVOCABLE_BADGE).badgeClass(YEARLY_BADGE).badgeClass(WINDOW_BADGE);
 		oeb.badgeClass(PipelineFixture.COURSE_BADGE, FakeOeb.competencyBadgeClass(PipelineFixture.COURSE_BADGE, ISSUER,
 				"Course 42", 120, "Statistics", ESCO_STATISTICS));
 		oeb.badgeClass(PipelineFixture.GRADE_BADGE, FakeOeb.competencyBadgeClass(PipelineFixture.GRADE_BADGE, ISSUER,
@@ -365,6 +373,27 @@ class WalletSyncTests {
 	}
 
 	@Test
+	void anAchievementThatStillHoldsIsNotLostWhenItsTimeFallsOutsideTheRulesWindow() {
+		String user = user();
+		this.engine.observe(PipelineFixture.completed(INSTITUTION, "49", user, email(user)));
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> "issued".equals(this.ledger.award(INSTITUTION, "course-49-window", user).get("state")));
+		org.oeb.bridge.common.progress.LearnerProgress untimed = PipelineFixture.completed(INSTITUTION, "49", user,
+				email(user));
+		// the LMS no longer gives the completion time: the time it was seen, after not-after, stands in
+		untimed = new org.oeb.bridge.common.progress.LearnerProgress(untimed.institution(), untimed.lms(),
+				untimed.courseId(), untimed.courseName(), untimed.courseUrl(), untimed.learner(),
+				new org.oeb.bridge.common.progress.LearnerProgress.CourseCompletion(true, null), Map.of(), Map.of(),
+				Instant.now());
+
+		this.engine.observe(untimed);
+		syncNow();
+
+		assertThat(this.ledger.award(INSTITUTION, "course-49-window", user)).doesNotContainKey("lostSince")
+			.containsEntry("state", "issued");
+	}
+
+	@Test
 	void aGradeRegainedWithinTheGracePeriodKeepsTheBadge() {
 		String user = user();
 		this.engine.observe(grade47(user, 80));
@@ -407,9 +436,17 @@ class WalletSyncTests {
 		assertThat(this.engine.usersStillOpen(INSTITUTION, java.util.List.of("course-48-yearly"), java.util.List.of(user)))
 			.containsExactly(user);
 
-		// the completion that earned it the first time does not earn it again
+		// the completion that earned it the first time does not earn it again, nor one the LMS gives no time for
 		assertThat(this.engine.observe(PipelineFixture.completed(INSTITUTION, "48", user, email(user))))
 			.singleElement()
+			.satisfies((decision) -> assertThat(decision.isNew()).isFalse());
+		org.oeb.bridge.common.progress.LearnerProgress untimed = PipelineFixture.completed(INSTITUTION, "48", user,
+				email(user));
+		untimed = new org.oeb.bridge.common.progress.LearnerProgress(untimed.institution(), untimed.lms(),
+				untimed.courseId(), untimed.courseName(), untimed.courseUrl(), untimed.learner(),
+				new org.oeb.bridge.common.progress.LearnerProgress.CourseCompletion(true, null), Map.of(), Map.of(),
+				Instant.now().plusSeconds(5));
+		assertThat(this.engine.observe(untimed)).singleElement()
 			.satisfies((decision) -> assertThat(decision.isNew()).isFalse());
 
 		Instant later = Instant.now().plusSeconds(1);
