@@ -75,6 +75,12 @@ class ChangeDetectionTests {
 	@Autowired
 	private ConnectorHealthIndicator moodleHealth;
 
+	@Autowired
+	private org.oeb.bridge.common.wallet.ChangeFeedSync walletSync;
+
+	@Autowired
+	private org.springframework.data.redis.core.StringRedisTemplate redis;
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		moodle.token(TOKEN, FakeMoodle.ALL_FUNCTIONS)
@@ -83,11 +89,14 @@ class ChangeDetectionTests {
 			.course("83", "No recheck")
 			.course("85", "Deleted later")
 			.course("86", "Still fine")
-			.course("87", "Without rules");
+			.course("87", "Without rules")
+			.course("88", "Withdrawn grade");
 		reportMoodle.token(TOKEN, FakeMoodle.ALL_FUNCTIONS).course("84", "Report").completionReport(REPORT, "Europe/Berlin");
 		Map<String, String> properties = new LinkedHashMap<>();
 		properties.put("bridge.issuance.gateway-url", oeb.baseUrl());
 		properties.put("bridge.issuance.retry-initial", "100ms");
+		// the revocation test runs the wallet sync itself
+		properties.put("bridge.wallet.sync-interval", "1h");
 		properties.put("bridge.awards.redis-key-prefix", "test-changes-awards-" + UUID.randomUUID());
 		properties.put("bridge.connector.redis-key-prefix", "test-changes-" + UUID.randomUUID());
 		site(properties, "uni-signals", "0");
@@ -95,6 +104,9 @@ class ChangeDetectionTests {
 		rule(properties, "uni-signals", 1, "no-recheck", "course-completed(course=83)");
 		rule(properties, "uni-signals", 2, "deleted-later", "course-completed(course=85)");
 		rule(properties, "uni-signals", 3, "still-fine", "course-completed(course=86)");
+		rule(properties, "uni-signals", 4, "revocable", "grade-at-least(course=88, percent=50)");
+		properties.put("bridge.awards.institutions.uni-signals.rules[4].revoke-when-lost", "true");
+		properties.put("bridge.awards.institutions.uni-signals.rules[4].revoke-grace-period", "0s");
 		// re-check within one poll interval: every open learner is read every cycle
 		site(properties, "uni-recheck", "1h");
 		rule(properties, "uni-recheck", 0, "recheck", "course-completed(course=82)");
@@ -157,6 +169,30 @@ class ChangeDetectionTests {
 		assertThat(next.read()).isEqualTo(1);
 		assertThat(next.newCompletions()).isEqualTo(1);
 		awaitIssued("uni-signals", "grading", user);
+	}
+
+	@Test
+	void aGradeWithdrawnInMoodleIsNoticedByThePollAndTheBadgeIsRevokedInOebOnce() {
+		String user = learner("88");
+		this.poller.poll("uni-signals", "88", false);
+		moodle.grade("88", user, 40, "course", null, 8.0, 0, 10, Instant.now().minusSeconds(60));
+		this.poller.poll("uni-signals", "88", false);
+		awaitIssued("uni-signals", "revocable", user);
+		String assertion = this.ledger.award("uni-signals", "revocable", user).get("assertion");
+
+		// the teacher withdraws the grade: Moodle's grading date moves, which the poll watches
+		moodle.grade("88", user, 40, "course", null, 2.0, 0, 10, Instant.now());
+		CycleReport next = this.poller.poll("uni-signals", "88", false);
+		assertThat(next.read()).isEqualTo(1);
+		assertThat(this.ledger.award("uni-signals", "revocable", user)).containsKey("lostSince");
+
+		this.redis.delete(this.ledger.keys("uni-signals").syncLease());
+		assertThat(this.walletSync.sync("uni-signals")).isTrue();
+
+		assertThat(this.ledger.award("uni-signals", "revocable", user)).containsEntry("state", "revoked")
+			.containsEntry("revokedBy", "bridge");
+		assertThat(oeb.assertion(assertion)).hasValueSatisfying((stored) -> assertThat(stored.revoked()).isTrue());
+		assertThat(oeb.revokeCallCount()).isEqualTo(1);
 	}
 
 	@Test

@@ -194,7 +194,8 @@ public final class FakeOeb implements AutoCloseable {
 			String competency, String escoUri) {
 		String context = "https://api.openbadges.education/static/extensions/";
 		return "{\"entityType\":\"BadgeClass\",\"entityId\":\"" + entityId + "\",\"issuer\":\"" + issuer
-				+ "\",\"name\":\"" + name + "\",\"description\":\"" + name + " (sandbox)\",\"language\":\"en\","
+				+ "\",\"name\":\"" + name + "\",\"image\":\"https://api.openbadges.example/public/badges/" + entityId
+				+ "/image\",\"description\":\"" + name + " (sandbox)\",\"language\":\"en\","
 				+ "\"criteriaNarrative\":\"Complete the course\",\"extensions\":{"
 				+ "\"extensions:CategoryExtension\":{\"@context\":\"" + context + "CategoryExtension/context.json\","
 				+ "\"type\":[\"Extension\",\"extensions:CategoryExtension\"],\"Category\":\"competency\"},"

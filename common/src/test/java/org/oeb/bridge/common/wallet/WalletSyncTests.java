@@ -254,6 +254,8 @@ class WalletSyncTests {
 			.andExpect(jsonPath("$.badges", hasSize(3)))
 			.andExpect(jsonPath("$.badges[?(@.issuedBy == 'oeb')].category").value("micro-degree"))
 			.andExpect(jsonPath("$.badges[?(@.issuedBy == 'oeb')].name").value("Data literacy"))
+			.andExpect(jsonPath("$.badges[?(@.issuedBy == 'oeb')].image")
+				.value("https://api.openbadges.example/public/badges/" + MICRO_DEGREE + "/image"))
 			.andExpect(jsonPath("$.badges[?(@.badgeClass == '" + PipelineFixture.COURSE_BADGE + "')].credentialUrl")
 				.value(org.hamcrest.Matchers.contains(org.hamcrest.Matchers.matchesPattern(
 						"https://api\\.openbadges\\.example/public/assertions/[A-Za-z0-9_-]{22}\\?v=3_0"))))
