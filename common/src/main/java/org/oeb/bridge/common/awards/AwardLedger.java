@@ -403,6 +403,18 @@ public class AwardLedger {
 		return ((queued != null) ? queued : 0) + ((waiting != null) ? waiting : 0);
 	}
 
+	/** How long the oldest job in the issuance stream has waited there (zero when the stream is empty). */
+	public Duration oldestQueuedJobAge(String institution) {
+		List<MapRecord<String, Object, Object>> oldest = this.redis.opsForStream()
+			.range(keys(institution).issuance(), Range.unbounded(),
+					org.springframework.data.redis.connection.Limit.limit().count(1));
+		if (oldest == null || oldest.isEmpty()) {
+			return Duration.ZERO;
+		}
+		long millis = oldest.get(0).getId().getTimestamp();
+		return Duration.ofMillis(Math.max(0, System.currentTimeMillis() - millis));
+	}
+
 	/** Of {@code assertionIds}, those the bridge issued, mapped to their award's {@code rule:user}. */
 	public Map<String, String> ownersOf(String institution, List<String> assertionIds) {
 		Map<String, String> owners = new LinkedHashMap<>();

@@ -24,14 +24,23 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 public class ConnectorKitAutoConfiguration {
 
 	@Bean
-	ConnectorSites connectorSites(CourseSource source, AwardEngine engine) {
+	ConnectorSites connectorSites(CourseSource source, AwardEngine engine, MeterRegistry meters) {
 		source.institutions().forEach((institution) -> {
 			if (engine.rules(institution).isEmpty()) {
 				throw new IllegalStateException("The " + source.lms() + " site of institution '" + institution
 						+ "' has no rules: add bridge.awards.institutions." + institution);
 			}
 		});
-		return new ConnectorSites(source, engine);
+		ConnectorSites sites = new ConnectorSites(source, engine);
+		source.institutions()
+			.forEach((institution) -> io.micrometer.core.instrument.Gauge
+				.builder("bridge.connector.site.status", sites, (all) -> all.status(institution).state().ordinal())
+				.description("The LMS site's state: 0 not checked yet, 1 OK, 2 misconfigured (needs an administrator), "
+						+ "3 unavailable")
+				.tag("lms", source.lms())
+				.tag("institution", institution)
+				.register(meters));
+		return sites;
 	}
 
 	@Bean(destroyMethod = "stop")

@@ -19,6 +19,8 @@ public record SiteStatus(State state, String errorCode, String message, Set<Stri
 	/** The verdicts. */
 	public enum State {
 
+		// the ordinal is exported as bridge_connector_site_status (alerts compare it): add new states at the end
+
 		/** not checked yet */
 		UNKNOWN,
 		/** credentials valid, everything the rules need allowed */

@@ -108,6 +108,15 @@ public class IssuanceWorkers implements SmartLifecycle {
 				.description("Issuance jobs queued, in progress or waiting to retry")
 				.tag("institution", institution)
 				.register(meters);
+			Gauge.builder("bridge.awards.backlog.age", ledger, (l) -> l.oldestQueuedJobAge(institution).toSeconds())
+				.description("Seconds since the oldest queued issuance job entered the stream (0 when none)")
+				.baseUnit("seconds")
+				.tag("institution", institution)
+				.register(meters);
+			Gauge.builder("bridge.awards.paused", ledger, (l) -> l.pausedReason(institution).isPresent() ? 1 : 0)
+				.description("1 while issuing for the institution is paused (quota, refused key)")
+				.tag("institution", institution)
+				.register(meters);
 			Gauge.builder("bridge.awards.in_flight", this.inFlight, (all) -> all.get(institution).size())
 				.description("Issue calls and look-ups this replica is working on")
 				.tag("institution", institution)
