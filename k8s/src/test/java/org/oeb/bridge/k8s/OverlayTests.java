@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OverlayTests {
 
 	private static final Map<String, String> MODULES = Map.of("gateway", "gateway", "connector-moodle",
-			"connector-moodle", "connector-canvas", "connector-canvas");
+			"connector-moodle", "connector-canvas", "connector-canvas", "admin", "admin");
 
 	@ParameterizedTest
 	@ValueSource(strings = { "dev", "prod" })
@@ -71,7 +71,9 @@ class OverlayTests {
 			Map<String, Object> podSecurity = Rendered.map(pod, "securityContext");
 			assertThat(podSecurity).as(name).containsEntry("runAsNonRoot", true);
 			assertThat(Rendered.map(podSecurity, "seccompProfile")).as(name).containsEntry("type", "RuntimeDefault");
-			assertThat(pod).as(name).containsEntry("automountServiceAccountToken", false);
+			// only the dashboard in prod reads the Kubernetes API (to find the pods)
+			assertThat(pod).as(name)
+				.containsEntry("automountServiceAccountToken", "admin".equals(name) && "prod".equals(overlay));
 			for (Map<String, Object> container : Rendered.list(pod, "containers")) {
 				Map<String, Object> security = Rendered.map(container, "securityContext");
 				assertThat(security).as(name).containsEntry("allowPrivilegeEscalation", false)
@@ -149,11 +151,14 @@ class OverlayTests {
 	@Test
 	void prodRunsSeveralReplicasAgainstAnExternalRedisWithSentinelAndIsMonitored() {
 		Rendered prod = Rendered.overlay("prod");
-		prod.ofKind("Deployment")
-			.forEach((deployment) -> assertThat((Integer) Rendered.map(deployment, "spec").get("replicas"))
-				.isGreaterThanOrEqualTo(2));
+		List<Map<String, Object>> services = prod.ofKind("Deployment")
+			.stream()
+			.filter((deployment) -> !"admin".equals(Rendered.map(deployment, "metadata").get("name")))
+			.toList();
+		services.forEach((deployment) -> assertThat((Integer) Rendered.map(deployment, "spec").get("replicas"))
+			.isGreaterThanOrEqualTo(2));
 		assertThat(prod.ofKind("StatefulSet")).isEmpty();
-		for (Map<String, Object> deployment : prod.ofKind("Deployment")) {
+		for (Map<String, Object> deployment : services) {
 			assertThat(Rendered.list(deployment, "spec", "template", "spec", "containers").get(0).get("env").toString())
 				.contains("SPRING_DATA_REDIS_SENTINEL_MASTER", "SPRING_DATA_REDIS_SENTINEL_NODES");
 		}
@@ -172,6 +177,29 @@ class OverlayTests {
 			assertThat(Rendered.map(policy, "spec").get("policyTypes")).isEqualTo(List.of("Ingress", "Egress"));
 			assertThat(Rendered.map(policy, "spec")).doesNotContainKeys("ingress", "egress");
 		});
+	}
+
+	@Test
+	void theDashboardFindsTheServicesByNameInDevAndThroughTheKubernetesApiInProd() {
+		String devConfig = adminConfig(Rendered.overlay("dev"));
+		assertThat(devConfig).contains("uri: http://gateway:9080", "uri: http://connector-moodle:9081",
+				"uri: http://connector-canvas:9082").containsPattern("kubernetes:\\s+discovery:\\s+enabled: false");
+		Rendered prod = Rendered.overlay("prod");
+		assertThat(adminConfig(prod)).doesNotContain("simple:");
+		Map<String, Object> role = prod.ofKind("Role").get(0);
+		assertThat(Rendered.list(role, "rules")).allSatisfy(
+				(rule) -> assertThat((List<String>) rule.get("verbs")).containsExactly("get", "list", "watch"));
+		assertThat(prod.ofKind("RoleBinding")).singleElement()
+			.satisfies((binding) -> assertThat(Rendered.list(binding, "subjects").get(0)).containsEntry("name", "admin"));
+	}
+
+	private static String adminConfig(Rendered rendered) {
+		return rendered.ofKind("ConfigMap")
+			.stream()
+			.filter((map) -> "admin-config".equals(Rendered.map(map, "metadata").get("name")))
+			.map((map) -> (String) Rendered.map(map, "data").get("application.yml"))
+			.findFirst()
+			.orElseThrow();
 	}
 
 	private static List<Map<String, Object>> workloads(Rendered rendered) {

@@ -17,11 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** One service running from its jar in a process of its own; actuator on {@code managementPort}. */
-record Service(String name, int port, int managementPort, Process process) {
+/**
+ * One service running from its jar in a process of its own; actuator on {@code managementPort}.
+ * Also used by the admin module's test, which starts the services it registers.
+ */
+public record Service(String name, int port, int managementPort, Process process) {
 
 	/** The executable jar the build left in {@code module/target}. */
-	static Path jarOf(Path root, String module) {
+	public static Path jarOf(Path root, String module) {
 		Path jar = root.resolve(module + "/target/" + module + "-0.1.0-SNAPSHOT.jar");
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException(jar + " is missing: build first (the -Psandbox and -Pbenchmark runs do)");
@@ -45,7 +48,7 @@ record Service(String name, int port, int managementPort, Process process) {
 		org.oeb.bridge.testing.LocalRedis.stopEmbedded();
 	}
 
-	static Service start(String name, Path jar, List<String> arguments, Path logs) throws IOException {
+	public static Service start(String name, Path jar, List<String> arguments, Path logs) throws IOException {
 		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m"));
 		// e.g. -Dbenchmark.jvm-args.gateway=-XX:StartFlightRecording=filename=gateway.jfr,settings=profile
 		String extra = System.getProperty("benchmark.jvm-args." + name, "").trim();
@@ -101,7 +104,7 @@ record Service(String name, int port, int managementPort, Process process) {
 		return (message > 0) ? line.substring(message + 3) : line;
 	}
 
-	void awaitHealthy(HttpClient http, Duration timeout) throws InterruptedException {
+	public void awaitHealthy(HttpClient http, Duration timeout) throws InterruptedException {
 		Instant deadline = Instant.now().plus(timeout);
 		while (Instant.now().isBefore(deadline)) {
 			if (!this.process.isAlive()) {
@@ -126,7 +129,7 @@ record Service(String name, int port, int managementPort, Process process) {
 		throw new IllegalStateException(this.name + " did not become healthy in " + timeout.toSeconds() + "s");
 	}
 
-	void stop() {
+	public void stop() {
 		this.process.destroy();
 		try {
 			if (!this.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
