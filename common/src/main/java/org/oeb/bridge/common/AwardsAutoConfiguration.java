@@ -73,24 +73,7 @@ public class AwardsAutoConfiguration {
 
 	@Bean
 	LearnerData ledgerLearnerData(AwardLedger ledger) {
-		return new LearnerData() {
-
-			@Override
-			public String name() {
-				return "ledger";
-			}
-
-			@Override
-			public java.util.Map<String, Object> export(String institution, String userId) {
-				return ledger.exportLearner(institution, userId);
-			}
-
-			@Override
-			public long erase(String institution, String userId) {
-				return ledger.eraseLearner(institution, userId);
-			}
-
-		};
+		return LearnerData.of("ledger", ledger::exportLearner, ledger::eraseLearner);
 	}
 
 	@Bean

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -199,18 +198,13 @@ public class AwardEngine {
 	 */
 	public java.util.Set<String> usersStillOpen(String institution, java.util.Collection<String> ruleIds,
 			java.util.Collection<String> userIds) {
-		Set<String> watchIssued = new HashSet<>();
-		Set<String> watchClosed = new HashSet<>();
-		for (Rule rule : rules(institution)) {
-			if (rule.revokesWhenLost()) {
-				// a learner who holds the badge is read on, to notice a lost achievement
-				watchIssued.add(rule.id());
-			}
-			if (rule.reEarnable()) {
-				watchClosed.add(rule.id());
-			}
+		InstitutionRules rules = this.institutions.get(institution);
+		if (rules == null) {
+			return this.ledger.usersStillOpen(institution, ruleIds, userIds);
 		}
-		return this.ledger.usersStillOpen(institution, ruleIds, userIds, watchIssued, watchClosed);
+		// issued learners of rules that revoke when lost are read on, to notice the loss; revoked and expired
+		// ones of re-earnable rules, to notice a new achievement
+		return this.ledger.usersStillOpen(institution, ruleIds, userIds, rules.revokedWhenLost(), rules.reEarnable());
 	}
 
 	/** The institution's rules, for connectors deciding what to read from their LMS. */
@@ -293,7 +287,15 @@ public class AwardEngine {
 		return EMAIL.matcher(normalized).matches() ? Optional.of(normalized) : Optional.empty();
 	}
 
-	private record InstitutionRules(List<Rule> rules, boolean dryRun) {
+	private record InstitutionRules(List<Rule> rules, boolean dryRun, Set<String> revokedWhenLost,
+			Set<String> reEarnable) {
+
+		InstitutionRules(List<Rule> rules, boolean dryRun) {
+			this(rules, dryRun,
+					rules.stream().filter(Rule::revokesWhenLost).map(Rule::id).collect(java.util.stream.Collectors.toSet()),
+					rules.stream().filter(Rule::reEarnable).map(Rule::id).collect(java.util.stream.Collectors.toSet()));
+		}
+
 	}
 
 	private record Earned(LearnerProgress progress, Rule rule, Achievement achievement) {

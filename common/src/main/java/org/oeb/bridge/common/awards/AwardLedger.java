@@ -347,6 +347,12 @@ public class AwardLedger {
 				Instant.now().toString());
 	}
 
+	/** One count of {@link #counts}: awards in {@code state}, or {@code foreign}. */
+	public long count(String institution, String state) {
+		Object count = this.redis.opsForHash().get(keys(institution).counts(), state);
+		return (count != null) ? Long.parseLong(count.toString()) : 0;
+	}
+
 	public Map<String, Long> counts(String institution) {
 		Map<String, Long> counts = new LinkedHashMap<>();
 		for (AwardState state : AwardState.values()) {

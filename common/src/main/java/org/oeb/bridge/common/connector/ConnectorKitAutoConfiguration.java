@@ -51,24 +51,8 @@ public class ConnectorKitAutoConfiguration {
 
 	@Bean
 	org.oeb.bridge.common.privacy.LearnerData changeDetectionLearnerData(CoursePoller poller) {
-		return new org.oeb.bridge.common.privacy.LearnerData() {
-
-			@Override
-			public String name() {
-				return "changeDetection";
-			}
-
-			@Override
-			public java.util.Map<String, Object> export(String institution, String userId) {
-				return poller.learnerState(institution, userId);
-			}
-
-			@Override
-			public long erase(String institution, String userId) {
-				return poller.forgetLearner(institution, userId);
-			}
-
-		};
+		return org.oeb.bridge.common.privacy.LearnerData.of("changeDetection", poller::learnerState,
+				poller::forgetLearner);
 	}
 
 	@Bean

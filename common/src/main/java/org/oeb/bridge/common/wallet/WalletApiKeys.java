@@ -14,10 +14,12 @@ import java.util.Optional;
  */
 class WalletApiKeys {
 
-	private final Map<String, WalletProperties.Client> clients;
+	private final Map<String, java.util.List<byte[]>> hashesByInstitution = new java.util.LinkedHashMap<>();
 
 	WalletApiKeys(WalletProperties properties) {
-		this.clients = properties.clients();
+		properties.clients()
+			.forEach((institution, client) -> this.hashesByInstitution.put(institution,
+					client.keySha256().stream().map(HexFormat.of()::parseHex).toList()));
 	}
 
 	Optional<String> institutionOf(String key) {
@@ -26,10 +28,10 @@ class WalletApiKeys {
 		}
 		byte[] presented = sha256(key);
 		String owner = null;
-		for (Map.Entry<String, WalletProperties.Client> client : this.clients.entrySet()) {
-			for (String hash : client.getValue().keySha256()) {
-				if (MessageDigest.isEqual(presented, HexFormat.of().parseHex(hash))) {
-					owner = client.getKey();
+		for (Map.Entry<String, java.util.List<byte[]>> institution : this.hashesByInstitution.entrySet()) {
+			for (byte[] hash : institution.getValue()) {
+				if (MessageDigest.isEqual(presented, hash)) {
+					owner = institution.getKey();
 				}
 			}
 		}

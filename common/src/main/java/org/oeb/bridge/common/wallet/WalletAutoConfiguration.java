@@ -55,17 +55,12 @@ public class WalletAutoConfiguration {
 			AwardLedger ledger, StringRedisTemplate redis, OebReads oeb, BadgeClasses badgeClasses,
 			MeterRegistry meters) {
 		awards.institutions().keySet().forEach((institution) -> OUTSIDE_ISSUANCE.forEach((kind) -> Gauge
-			.builder("bridge.wallet.awards", () -> count(ledger, institution, kind))
+			.builder("bridge.wallet.awards", () -> ledger.count(institution, kind))
 			.description("Awards of the institution that left issuance: revoked, expired, or issued outside the bridge")
 			.tag("institution", institution)
 			.tag("kind", kind)
 			.register(meters)));
 		return new ChangeFeedSync(wallet, awards, engine, ledger, redis, oeb, badgeClasses, meters);
-	}
-
-	private static double count(AwardLedger ledger, String institution, String kind) {
-		Long count = ledger.counts(institution).get(kind);
-		return (count != null) ? count : 0;
 	}
 
 	@Bean
