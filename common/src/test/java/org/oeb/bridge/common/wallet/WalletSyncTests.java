@@ -540,6 +540,28 @@ class WalletSyncTests {
 	}
 
 	@Test
+	void anExpiredAwardWhoseExpiryOebMovesIntoTheFutureIsIssuedAgainWithoutANewAssertion() {
+		oeb.expiration(PipelineFixture.COURSE_BADGE, Duration.ofSeconds(1));
+		String user = user();
+		String assertion = issueCourseBadge(user);
+		long expiredBefore = this.ledger.counts(INSTITUTION).get("expired");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			syncNow();
+			assertThat(this.ledger.award(INSTITUTION, "course-42", user)).containsEntry("state", "expired");
+		});
+
+		// staff extend it in OEB (PUT /v2/assertions/{id} with a later expires)
+		assertThat(oeb.changeExpiry(assertion, Instant.now().plus(Duration.ofDays(365)))).isTrue();
+		syncNow();
+
+		assertThat(this.ledger.award(INSTITUTION, "course-42", user)).containsEntry("state", "issued")
+			.containsEntry("assertion", assertion)
+			.doesNotContainKey("closedAt");
+		assertThat(this.ledger.counts(INSTITUTION).get("expired")).isEqualTo(expiredBefore);
+		assertThat(oeb.issueCallsFor(email(user))).hasSize(1);
+	}
+
+	@Test
 	void theWalletApiRefusesCallersWithoutTheInstitutionsKey() throws Exception {
 		String user = user();
 		this.mvc.perform(get("/api/wallets/uni-a/learners/" + user))
