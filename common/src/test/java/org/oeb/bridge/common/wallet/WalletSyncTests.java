@@ -562,6 +562,36 @@ class WalletSyncTests {
 	}
 
 	@Test
+	void readingTheWholeFeedAgainChangesNothing() {
+		String user = user();
+		String assertion = issueCourseBadge(user);
+		oeb.revokeInOeb(assertion, "Issued in error");
+		oeb.existingAssertion(MICRO_DEGREE, email(user), Instant.now(), false, null);
+		syncNow();
+		Map<String, Long> counts = this.ledger.counts(INSTITUTION);
+		Map<String, String> award = this.ledger.award(INSTITUTION, "course-42", user);
+
+		// a lost cursor (or a replica that read the same pages): everything since the start comes again
+		this.redis.delete(this.ledger.keys(INSTITUTION).feedCursor("assertions"));
+		syncNow();
+
+		assertThat(this.ledger.counts(INSTITUTION)).isEqualTo(counts);
+		assertThat(this.ledger.award(INSTITUTION, "course-42", user)).isEqualTo(award);
+	}
+
+	@Test
+	void theLearnerEndpointRefusesUnknownInstitutionsAndMalformedIds() throws Exception {
+		for (String bad : new String[] { "a.b", "x".repeat(65), "%2e%2e" }) {
+			this.mvc.perform(get("/actuator/learners/uni-a/" + bad)
+				.with(httpBasic("support", PipelineFixture.OPERATOR_PASSWORD))).andExpect(status().is4xxClientError());
+		}
+		this.mvc.perform(get("/actuator/learners/no-such-uni/42").with(httpBasic("support", PipelineFixture.OPERATOR_PASSWORD)))
+			.andExpect(status().isNotFound());
+		this.mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete("/actuator/learners/uni-a/42")
+			.with(httpBasic("support", "wrong"))).andExpect(status().isUnauthorized());
+	}
+
+	@Test
 	void theWalletApiRefusesCallersWithoutTheInstitutionsKey() throws Exception {
 		String user = user();
 		this.mvc.perform(get("/api/wallets/uni-a/learners/" + user))
