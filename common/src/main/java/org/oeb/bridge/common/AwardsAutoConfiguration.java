@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.oeb.bridge.common.awards.AwardEngine;
 import org.oeb.bridge.common.awards.AwardLedger;
 import org.oeb.bridge.common.awards.AwardsProperties;
+import org.oeb.bridge.common.awards.CatalogBadges;
 import org.oeb.bridge.common.issuance.GatewayClient;
 import org.oeb.bridge.common.issuance.IssuanceProperties;
 import org.oeb.bridge.common.issuance.IssuanceWorkers;
@@ -40,8 +41,11 @@ public class AwardsAutoConfiguration {
 
 	@Bean
 	AwardEngine awardEngine(AwardsProperties awards, AwardLedger ledger, StringRedisTemplate redis,
-			MeterRegistry meters) {
-		return new AwardEngine(awards, ledger, redis, meters);
+			MeterRegistry meters, org.springframework.beans.factory.ObjectProvider<CatalogBadges> catalog) {
+		// looked up per call: the catalog's own beans need the engine's properties, not the other way round
+		return new AwardEngine(awards, ledger, redis, meters, (institution, key) -> catalog
+			.getIfAvailable(() -> CatalogBadges.NONE)
+			.badgeClass(institution, key));
 	}
 
 	@Bean

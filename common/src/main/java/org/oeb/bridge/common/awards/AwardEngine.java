@@ -49,11 +49,19 @@ public class AwardEngine {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
+	private final CatalogBadges catalog;
+
 	public AwardEngine(AwardsProperties properties, AwardLedger ledger, StringRedisTemplate redis,
 			MeterRegistry meters) {
+		this(properties, ledger, redis, meters, CatalogBadges.NONE);
+	}
+
+	public AwardEngine(AwardsProperties properties, AwardLedger ledger, StringRedisTemplate redis,
+			MeterRegistry meters, CatalogBadges catalog) {
 		this.ledger = ledger;
 		this.redis = redis;
 		this.meters = meters;
+		this.catalog = catalog;
 		properties.institutions()
 			.forEach((id, institution) -> this.institutions.put(id,
 					new InstitutionRules(institution.compiledRules(), institution.dryRun())));
@@ -218,14 +226,43 @@ public class AwardEngine {
 		return rules != null && rules.dryRun();
 	}
 
-	private List<Decision> record(String institution, boolean dryRun, List<Earned> earned) {
+	/**
+	 * The badge class a rule issues: its entityId, or the one its catalog key was applied as; empty
+	 * while the catalog has not been applied.
+	 */
+	public Optional<String> badgeClassOf(String institution, Rule rule) {
+		if (rule.badge() == null) {
+			return Optional.of(rule.badgeClass());
+		}
+		return this.catalog.badgeClass(institution, rule.badge());
+	}
+
+	private List<Decision> record(String institution, boolean dryRun, List<Earned> all) {
 		List<AwardLedger.Decision> toRecord = new ArrayList<>();
+		List<Earned> earned = new ArrayList<>();
+		Map<String, String> badgeClasses = new HashMap<>();
+		for (Earned item : all) {
+			Optional<String> badgeClass = Optional.ofNullable(badgeClasses.get(item.rule().id()))
+				.or(() -> badgeClassOf(institution, item.rule()));
+			if (badgeClass.isEmpty()) {
+				// not decided, so not lost: the learner stays open and is decided once the catalog is applied
+				this.meters.counter("bridge.awards.unapplied.badge", "institution", institution, "rule",
+						item.rule().id()).increment();
+				logger.warn("Rule '{}' of institution '{}' holds for user {}, but its badge '{}' is not in OEB yet: "
+						+ "apply the badge catalog", item.rule().id(), institution,
+						item.progress().learner().userId(), item.rule().badge());
+				continue;
+			}
+			badgeClasses.put(item.rule().id(), badgeClass.get());
+			earned.add(item);
+		}
 		for (Earned item : earned) {
 			LearnerProgress.Learner learner = item.progress().learner();
 			Optional<String> email = usableEmail(learner.email());
 			AwardState state = dryRun ? AwardState.DRY_RUN
 					: email.isPresent() ? AwardState.PENDING : AwardState.PENDING_IDENTITY;
-			Award award = new Award(item.rule().id(), learner.userId(), item.rule().badgeClass(), email.orElse(""),
+			Award award = new Award(item.rule().id(), learner.userId(), badgeClasses.get(item.rule().id()),
+					email.orElse(""),
 					learner.fullName(), item.rule().notifyLearner(), item.progress().lms(), item.progress().courseId(),
 					item.achievement().achievedAt(), Instant.now(),
 					this.json.writeValueAsString(item.achievement().evidence()));

@@ -34,6 +34,8 @@ public record AwardsProperties(Map<String, @Valid @NotNull Institution> institut
 
 	private static final Pattern ENTITY_ID = Pattern.compile("[A-Za-z0-9_-]{22}");
 
+	private static final Pattern CATALOG_KEY = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
 	public AwardsProperties {
 		institutions = (institutions != null) ? Map.copyOf(institutions) : Map.of();
 		institutions.forEach(AwardsProperties::validate);
@@ -55,9 +57,17 @@ public record AwardsProperties(Map<String, @Valid @NotNull Institution> institut
 				throw new IllegalArgumentException(where + ": the id is used twice; a rule id must stay unique and "
 						+ "stable, it is part of the award ledger key");
 			}
-			if (rule.badgeClass() == null || !ENTITY_ID.matcher(rule.badgeClass()).matches()) {
+			if (rule.badgeClass() != null && rule.badge() != null) {
+				throw new IllegalArgumentException(where + ": name the badge class once, by badge-class (its OEB "
+						+ "entityId) or by badge (its key in the badge catalog), not both");
+			}
+			if (rule.badge() != null && !CATALOG_KEY.matcher(rule.badge()).matches()) {
+				throw new IllegalArgumentException(where + ": badge must be a key of the institution's badge catalog "
+						+ "(lower-case letters, digits and '-'; got '" + rule.badge() + "')");
+			}
+			if (rule.badge() == null && (rule.badgeClass() == null || !ENTITY_ID.matcher(rule.badgeClass()).matches())) {
 				throw new IllegalArgumentException(where + ": badge-class must be the 22-character OEB entityId of "
-						+ "the badge class (got '" + rule.badgeClass() + "')");
+						+ "the badge class (got '" + rule.badgeClass() + "'), or badge a key of the badge catalog");
 			}
 			try {
 				ConditionParser.parse(rule.when());
@@ -102,7 +112,7 @@ public record AwardsProperties(Map<String, @Valid @NotNull Institution> institut
 												: "The achievement this badge was awarded for no longer holds in the "
 														+ "learning platform")
 								: Rule.Loss.KEEP,
-						rule.reEarnable()))
+						rule.reEarnable(), rule.badge()))
 				.toList();
 		}
 
@@ -117,7 +127,8 @@ public record AwardsProperties(Map<String, @Valid @NotNull Institution> institut
 	 * One rule.
 	 *
 	 * @param id stable id; renaming it makes every learner eligible again
-	 * @param badgeClass OEB badge-class entityId
+	 * @param badgeClass OEB badge-class entityId (or {@code badge})
+	 * @param badge the key of the badge class in the institution's badge catalog (or {@code badgeClass})
 	 * @param when the condition, e.g. {@code course-completed(course=42)}
 	 * @param notifyLearner whether OEB mails the learner
 	 * @param notBefore achievements before this instant do not count
@@ -127,7 +138,7 @@ public record AwardsProperties(Map<String, @Valid @NotNull Institution> institut
 	 * @param revocationReason the reason OEB shows for such a revocation
 	 * @param reEarnable a revoked or expired award is earned again by a later achievement
 	 */
-	public record RuleProperties(String id, String badgeClass, String when,
+	public record RuleProperties(String id, String badgeClass, String badge, String when,
 			@DefaultValue("true") boolean notifyLearner, Instant notBefore, Instant notAfter,
 			@DefaultValue("false") boolean revokeWhenLost, @DefaultValue("24h") java.time.Duration revokeGracePeriod,
 			String revocationReason, @DefaultValue("false") boolean reEarnable) {

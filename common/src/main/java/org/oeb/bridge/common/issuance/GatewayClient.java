@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -59,5 +60,61 @@ public interface GatewayClient {
 			produces = "application/json")
 	Response revoke(@PathVariable("institution") String institution, @PathVariable("assertion") String assertion,
 			@RequestHeader("X-Api-Key") String apiKey, @RequestBody String body);
+
+	/** The issuer's badge classes (operation {@code sync}). */
+	@GetMapping(path = "/oeb/{institution}/v2/issuers/{issuer}/badgeclasses", produces = "application/json")
+	Response issuerBadgeClasses(@PathVariable("institution") String institution,
+			@PathVariable("issuer") String issuer, @RequestHeader("X-Api-Key") String apiKey);
+
+	/** Up to {@code num} active (not revoked, not expired) assertions of a badge class. */
+	@GetMapping(path = "/oeb/{institution}/v2/badgeclasses/{badgeClass}/assertions", produces = "application/json")
+	Response activeAwards(@PathVariable("institution") String institution,
+			@PathVariable("badgeClass") String badgeClass, @RequestHeader("X-Api-Key") String apiKey,
+			@RequestParam("num") int num);
+
+	/** Creates a badge class of the issuer (operation {@code manage}). */
+	@PostMapping(path = "/oeb/{institution}/v2/issuers/{issuer}/badgeclasses", consumes = "application/json",
+			produces = "application/json")
+	Response createBadgeClass(@PathVariable("institution") String institution, @PathVariable("issuer") String issuer,
+			@RequestHeader("X-Api-Key") String apiKey, @RequestBody String body);
+
+	@PutMapping(path = "/oeb/{institution}/v2/badgeclasses/{badgeClass}", consumes = "application/json",
+			produces = "application/json")
+	Response updateBadgeClass(@PathVariable("institution") String institution,
+			@PathVariable("badgeClass") String badgeClass, @RequestHeader("X-Api-Key") String apiKey,
+			@RequestBody String body);
+
+	@DeleteMapping(path = "/oeb/{institution}/v2/badgeclasses/{badgeClass}", produces = "application/json")
+	Response deleteBadgeClass(@PathVariable("institution") String institution,
+			@PathVariable("badgeClass") String badgeClass, @RequestHeader("X-Api-Key") String apiKey);
+
+	/** All the issuer's learning paths, archived ones included. */
+	@GetMapping(path = "/oeb/{institution}/v1/issuer/issuers/{issuer}/learningpath", produces = "application/json")
+	Response learningPaths(@PathVariable("institution") String institution, @PathVariable("issuer") String issuer,
+			@RequestHeader("X-Api-Key") String apiKey, @RequestParam("archived") String archived);
+
+	@PostMapping(path = "/oeb/{institution}/v1/issuer/issuers/{issuer}/learningpath", consumes = "application/json",
+			produces = "application/json")
+	Response createLearningPath(@PathVariable("institution") String institution,
+			@PathVariable("issuer") String issuer, @RequestHeader("X-Api-Key") String apiKey,
+			@RequestBody String body);
+
+	@PutMapping(path = "/oeb/{institution}/v1/issuer/issuers/{issuer}/learningpath/{path}",
+			consumes = "application/json", produces = "application/json")
+	Response updateLearningPath(@PathVariable("institution") String institution,
+			@PathVariable("issuer") String issuer, @PathVariable("path") String path,
+			@RequestHeader("X-Api-Key") String apiKey, @RequestBody String body);
+
+	@DeleteMapping(path = "/oeb/{institution}/v1/issuer/issuers/{issuer}/learningpath/{path}",
+			produces = "application/json")
+	Response deleteLearningPath(@PathVariable("institution") String institution,
+			@PathVariable("issuer") String issuer, @PathVariable("path") String path,
+			@RequestHeader("X-Api-Key") String apiKey);
+
+	@PostMapping(path = "/oeb/{institution}/v1/issuer/issuers/{issuer}/learningpath/{path}/archive",
+			produces = "application/json")
+	Response archiveLearningPath(@PathVariable("institution") String institution,
+			@PathVariable("issuer") String issuer, @PathVariable("path") String path,
+			@RequestHeader("X-Api-Key") String apiKey);
 
 }

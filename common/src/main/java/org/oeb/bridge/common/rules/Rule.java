@@ -11,7 +11,7 @@ import org.oeb.bridge.common.progress.LearnerProgress;
  * learner earns the OEB badge class.
  *
  * @param id stable id; a rule fires once per (institution, id, LMS user id)
- * @param badgeClass OEB badge-class entityId
+ * @param badgeClass OEB badge-class entityId, or {@code null} when {@code badge} names it
  * @param condition what must hold
  * @param notifyLearner whether OEB mails the learner (OEB mails a first-ever award anyway)
  * @param notBefore achievements before this time do not count ({@code null}: no bound)
@@ -19,9 +19,16 @@ import org.oeb.bridge.common.progress.LearnerProgress;
  * @param loss what happens when the condition no longer holds for a learner who holds the badge
  * @param reEarnable whether a learner whose award was revoked or expired earns it again with a
  * later achievement
+ * @param badge the badge-catalog key of the badge class, or {@code null} when {@code badgeClass}
+ * names it
  */
 public record Rule(String id, String badgeClass, Condition condition, boolean notifyLearner, Instant notBefore,
-		Instant notAfter, Loss loss, boolean reEarnable) {
+		Instant notAfter, Loss loss, boolean reEarnable, String badge) {
+
+	public Rule(String id, String badgeClass, Condition condition, boolean notifyLearner, Instant notBefore,
+			Instant notAfter, Loss loss, boolean reEarnable) {
+		this(id, badgeClass, condition, notifyLearner, notBefore, notAfter, loss, reEarnable, null);
+	}
 
 	/** The rule's defaults: a lost achievement keeps the badge, and it is earned once. */
 	public Rule(String id, String badgeClass, Condition condition, boolean notifyLearner, Instant notBefore,

@@ -366,7 +366,7 @@ public class ChangeFeedSync implements SmartLifecycle {
 		List<String> ownAwards = new ArrayList<>();
 		this.ledger.learnerOf(institution, hash).ifPresent((user) -> {
 			for (Rule rule : this.engine.rules(institution)) {
-				if (rule.badgeClass().equals(badgeClass)) {
+				if (this.engine.badgeClassOf(institution, rule).filter((id) -> id.equals(badgeClass)).isPresent()) {
 					ownAwards.add(this.ledger.keys(institution).award(rule.id(), user));
 				}
 			}

@@ -1,17 +1,11 @@
 package org.oeb.bridge.common.awards;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.oeb.bridge.common.AwardsTestApplication;
+import org.oeb.bridge.common.StartupFailures;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Invalid rule configuration stops start-up with a message naming the rule and the problem. */
 class AwardsConfigurationTests {
@@ -60,7 +54,6 @@ class AwardsConfigurationTests {
 	}
 
 	private static void assertStartupFails(Map<String, String> overrides, String... expected) {
-		List<String> args = new ArrayList<>();
 		Map<String, String> properties = new java.util.LinkedHashMap<>();
 		properties.put("bridge.issuance.gateway-url", "http://localhost:1");
 		properties.put("bridge.awards.institutions.uni-a.gateway-api-key", "key");
@@ -68,16 +61,7 @@ class AwardsConfigurationTests {
 		properties.put(RULE + "badge-class", "CourseBadge0000000000A");
 		properties.put(RULE + "when", "course-completed(course=42)");
 		properties.putAll(overrides);
-		properties.forEach((key, value) -> args.add("--" + key + "=" + value));
-		assertThatThrownBy(() -> new SpringApplicationBuilder(AwardsTestApplication.class).web(WebApplicationType.NONE)
-			.run(args.toArray(String[]::new))
-			.close()).satisfies((failure) -> {
-				StringBuilder messages = new StringBuilder();
-				for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-					messages.append(cause.getMessage()).append('\n');
-				}
-				assertThat(messages.toString()).contains(expected);
-			});
+		StartupFailures.assertStartupFails(properties, expected);
 	}
 
 }
