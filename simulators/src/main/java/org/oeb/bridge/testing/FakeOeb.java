@@ -2,21 +2,32 @@ package org.oeb.bridge.testing;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -27,6 +38,11 @@ import com.github.tomakehurst.wiremock.http.Cookie;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A WireMock OEB that behaves like the real server where connectors and the gateway can go
@@ -35,13 +51,28 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
  * {@code access_token} cookie too, and answers 429 while throttling; API calls are
  * authenticated by an {@code access_token} cookie before the bearer header (the cookie wins);
  * an unknown or revoked token is 401 in the v2 envelope, and a token without
- * {@code rw:issuer} gets 404 on issuer endpoints.
+ * {@code rw:issuer} gets 404 on issuer endpoints. Badge classes (v2) and learning paths (v1) can
+ * be created, changed and deleted with OEB's validation and refusals; a body over 10 MB is refused
+ * with nginx's 413 before anything else looks at it.
  */
 public final class FakeOeb implements AutoCloseable {
 
 	private static final Set<String> SELF_SERVICE_SCOPES = Set.of("rw:issuer", "rw:backpack", "rw:profile");
 
 	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final String PUBLIC_BASE = "https://api.openbadges.example/public/";
+
+	/** OEB's nginx: {@code client_max_body_size 10M}. */
+	private static final long MAX_BODY_BYTES = 10L * 1024 * 1024;
+
+	private static final Set<String> CATEGORIES = Set.of("participation", "competency", "learningpath");
+
+	private static final String NOT_PERMITTED = "entity not found or insufficient privileges";
+
+	private static final String ID = "[A-Za-z0-9_-]+";
 
 	private static final ScheduledExecutorService STORING = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "fake-oeb-store");
@@ -79,7 +110,25 @@ public final class FakeOeb implements AutoCloseable {
 
 	private final Map<String, Duration> expiresIn = new ConcurrentHashMap<>();
 
-	private final List<LearningPath> learningPaths = new CopyOnWriteArrayList<>();
+	private final Map<String, LearningPath> learningPaths = Collections.synchronizedMap(new LinkedHashMap<>());
+
+	private final Set<String> knownIssuers = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, String> issuerNames = new ConcurrentHashMap<>();
+
+	private final Set<String> createdBadgeClasses = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, String> badgeClassImageDigests = new ConcurrentHashMap<>();
+
+	private final AtomicInteger storeBadgeClassThenFail = new AtomicInteger();
+
+	private volatile Duration badgeClassWriteDelay = Duration.ZERO;
+
+	/** Badge-class and learning-path writes, which look at each other, happen one at a time. */
+	private final Object manageLock = new Object();
+
+	/** The OEB user the API client acts as ({@code createdBy}). */
+	private final String userEntityId = entityId();
 
 	private final List<EmbedUrl> embedUrls = new CopyOnWriteArrayList<>();
 
@@ -186,7 +235,27 @@ public final class FakeOeb implements AutoCloseable {
 		badgeClass(entityId);
 		this.badgeClassJson.put(entityId, badgeClassJson);
 		this.badgeClassUpdatedAt.put(entityId, Instant.now());
+		JsonNode issuer = parse(badgeClassJson).path("issuer");
+		if (issuer.isString()) {
+			this.knownIssuers.add(issuer.stringValue());
+		}
 		return this;
+	}
+
+	/**
+	 * An issuer the API client may manage. Issuers named by {@link #learningPath}, by the JSON of
+	 * {@link #badgeClass(String, String)} and the one {@code GET /v2/issuers} lists are known too;
+	 * any other answers 404, as OEB does for an issuer the caller is not staff of.
+	 */
+	public FakeOeb issuer(String issuerId) {
+		this.knownIssuers.add(issuerId);
+		return this;
+	}
+
+	/** A known issuer with the name learning paths show as {@code issuer_name}. */
+	public FakeOeb issuer(String issuerId, String name) {
+		this.issuerNames.put(issuerId, name);
+		return issuer(issuerId);
 	}
 
 	/** The JSON of a badge class the way OEB's UI creates one, with its extensions. */
@@ -321,7 +390,9 @@ public final class FakeOeb implements AutoCloseable {
 	public FakeOeb learningPath(String issuer, String slug, String name, String microDegreeBadge, int required,
 			String... badges) {
 		badgeClass(microDegreeBadge);
-		this.learningPaths.add(new LearningPath(issuer, slug, name, microDegreeBadge, required, List.of(badges)));
+		this.knownIssuers.add(issuer);
+		this.learningPaths.put(slug, new LearningPath(issuer, slug, name, name, microDegreeBadge, required,
+				List.of(badges), true, List.of(), Instant.now(), null));
 		return this;
 	}
 
@@ -350,8 +421,8 @@ public final class FakeOeb implements AutoCloseable {
 	}
 
 	private void awardMicroDegrees(StoredAssertion issued) {
-		for (LearningPath path : this.learningPaths) {
-			if (!path.badges().contains(issued.badgeClass())) {
+		for (LearningPath path : paths()) {
+			if (!path.activated() || path.archived() || !path.badges().contains(issued.badgeClass())) {
 				continue;
 			}
 			long held = path.badges()
@@ -434,6 +505,168 @@ public final class FakeOeb implements AutoCloseable {
 			.size();
 	}
 
+	/**
+	 * The next {@code times} badge-class creates are stored and then answered 502, as when the
+	 * answer is lost: the client cannot know the class exists.
+	 */
+	public FakeOeb storeBadgeClassThenFail(int times) {
+		this.storeBadgeClassThenFail.set(times);
+		return this;
+	}
+
+	/** How long badge-class creates, updates and deletes take to answer. */
+	public FakeOeb badgeClassWriteDelay(Duration delay) {
+		this.badgeClassWriteDelay = delay;
+		return this;
+	}
+
+	/** Badge-class creates received (both routes), also those that failed. */
+	public int badgeClassCreateCallCount() {
+		return this.server
+			.findAll(WireMock.postRequestedFor(
+					WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/(issuers/[^/]+/)?badgeclasses/?")))
+			.size();
+	}
+
+	/** Badge-class updates received ({@code PUT /v2/badgeclasses/{id}}), also those that failed. */
+	public int badgeClassUpdateCallCount() {
+		return this.server
+			.findAll(WireMock.putRequestedFor(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/badgeclasses/[^/]+")))
+			.size();
+	}
+
+	/** Badge-class deletes received, also those that were refused. */
+	public int badgeClassDeleteCallCount() {
+		return this.server
+			.findAll(WireMock.deleteRequestedFor(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/badgeclasses/[^/]+")))
+			.size();
+	}
+
+	/** Learning-path creates, updates, deletes and archivings received, also those that failed. */
+	public int learningPathWriteCallCount() {
+		return (int) this.server
+			.findAll(WireMock.anyRequestedFor(
+					WireMock.urlPathMatching("(/oeb/[^/]+)?/v1/issuer/issuers/[^/]+/learningpath(/.*)?")))
+			.stream()
+			.filter((request) -> !"GET".equals(request.getMethod().getName()))
+			.count();
+	}
+
+	/**
+	 * The badge classes of an issuer OEB holds now (created over the API or registered with
+	 * their JSON), in the v2 shape {@code GET /v2/badgeclasses/{id}} serves, oldest first.
+	 */
+	public List<JsonNode> storedBadgeClasses(String issuerId) {
+		return allBadgeClasses().stream().filter((json) -> issuerId.equals(json.path("issuer").asString(""))).toList();
+	}
+
+	/**
+	 * A SHA-256 (hex) of the image last sent as a data URI for this badge class; empty when none
+	 * was (registered classes, or only image URLs, which OEB ignores).
+	 */
+	public Optional<String> badgeClassImageDigest(String badgeClass) {
+		return Optional.ofNullable(this.badgeClassImageDigests.get(badgeClass));
+	}
+
+	/** All learning paths of an issuer, archived ones included, in the v1 shape OEB serves them. */
+	public List<JsonNode> learningPaths(String issuerId) {
+		return paths().stream()
+			.filter((path) -> path.issuer().equals(issuerId))
+			.map((path) -> (JsonNode) learningPathJson(path))
+			.toList();
+	}
+
+	/**
+	 * Awards a learning path's micro degree (its participation badge) to a recipient, as OEB's
+	 * automatic award or its retroactive task does; from then on the path has awarded one.
+	 */
+	public StoredAssertion awardMicroDegree(String learningPath, String recipient) {
+		LearningPath path = this.learningPaths.get(learningPath);
+		if (path == null) {
+			throw new IllegalArgumentException("No learning path " + learningPath);
+		}
+		Instant now = Instant.now();
+		StoredAssertion degree = new StoredAssertion(entityId(), recipient.toLowerCase(java.util.Locale.ROOT), "{}",
+				false, now, path.microDegreeBadge(), now, null, null);
+		store(degree);
+		return degree;
+	}
+
+	private List<LearningPath> paths() {
+		synchronized (this.learningPaths) {
+			return List.copyOf(this.learningPaths.values());
+		}
+	}
+
+	private List<JsonNode> allBadgeClasses() {
+		return this.badgeClassJson.values()
+			.stream()
+			.map(FakeOeb::parse)
+			.filter(JsonNode::isObject)
+			.sorted(Comparator.comparing((JsonNode json) -> json.path("createdAt").asString(""))
+				.thenComparing((json) -> json.path("entityId").asString("")))
+			.toList();
+	}
+
+	private static JsonNode parse(String json) {
+		try {
+			return JSON.readTree(json);
+		}
+		catch (JacksonException ex) {
+			return JSON.missingNode();
+		}
+	}
+
+	private String category(String badgeClass) {
+		String json = this.badgeClassJson.get(badgeClass);
+		JsonNode category = (json != null)
+				? parse(json).path("extensions").path("extensions:CategoryExtension").path("Category") : null;
+		return (category != null && category.isString()) ? category.stringValue() : null;
+	}
+
+	private ObjectNode learningPathJson(LearningPath path) {
+		ObjectNode json = JSON.createObjectNode();
+		json.put("slug", path.slug());
+		json.put("name", path.name());
+		json.put("description", path.description());
+		json.put("issuer_id", path.issuer());
+		json.put("issuer_name", this.issuerNames.getOrDefault(path.issuer(), path.issuer()));
+		json.put("participationBadge_id", path.microDegreeBadge());
+		json.put("participationBadge_image", PUBLIC_BASE + "badges/" + path.microDegreeBadge() + "/image");
+		json.put("required_badges_count", path.required());
+		json.put("activated", path.activated());
+		json.put("archived", path.archived());
+		json.put("archived_at", path.archived() ? path.archivedAt().toString() : null);
+		path.tags().forEach(json.putArray("tags")::add);
+		ArrayNode badges = json.putArray("badges");
+		for (int i = 0; i < path.badges().size(); i++) {
+			String slug = path.badges().get(i);
+			ObjectNode badge = badges.addObject().put("order", i + 1).putObject("badge");
+			badge.put("slug", slug);
+			String classJson = this.badgeClassJson.get(slug);
+			if (classJson != null) {
+				badge.put("name", parse(classJson).path("name").asString(""));
+			}
+			badge.put("image", PUBLIC_BASE + "badges/" + slug + "/image");
+		}
+		List<StoredAssertion> degrees = assertions(path.microDegreeBadge());
+		json.put("participant_count",
+				(int) degrees.stream().filter((a) -> !a.revoked()).map(StoredAssertion::recipient).distinct().count());
+		// "awarded" is history: a revoked micro degree still counts
+		json.put("has_awarded_micro_degree", !degrees.isEmpty());
+		json.put("created_at", path.createdAt().toString());
+		return json;
+	}
+
+	private static String sha256(byte[] bytes) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	/** Forgets tokens, throttling, delays, extra stubs and the request journal; keeps registered clients. */
 	public void reset() {
 		this.tokens.clear();
@@ -452,6 +685,13 @@ public final class FakeOeb implements AutoCloseable {
 		this.revokeThenFail.set(0);
 		this.badgeClassJson.clear();
 		this.badgeClassUpdatedAt.clear();
+		this.badgeClasses.removeAll(this.createdBadgeClasses);
+		this.createdBadgeClasses.clear();
+		this.badgeClassImageDigests.clear();
+		this.knownIssuers.clear();
+		this.issuerNames.clear();
+		this.storeBadgeClassThenFail.set(0);
+		this.badgeClassWriteDelay = Duration.ZERO;
 		this.server.resetAll();
 		stubDefaults();
 	}
@@ -463,8 +703,10 @@ public final class FakeOeb implements AutoCloseable {
 
 	private void stubDefaults() {
 		this.server.stubFor(WireMock.post(WireMock.urlPathMatching("/o/token/?")).willReturn(WireMock.ok()));
+		String demoIssuer = entityId();
+		this.knownIssuers.add(demoIssuer);
 		this.server.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/issuers"))
-			.willReturn(json(200, envelope("{\"entityType\":\"Issuer\",\"entityId\":\"" + entityId()
+			.willReturn(json(200, envelope("{\"entityType\":\"Issuer\",\"entityId\":\"" + demoIssuer
 					+ "\",\"name\":\"Demo University\",\"email\":\"badges@demo.example\",\"url\":\"https://demo.example\"}"))));
 		// every other API path: answered by the OebBehaviour transformer where OEB's behaviour is simulated, 404 elsewhere
 		this.server.stubFor(WireMock.any(WireMock.urlPathMatching("(/oeb/[^/]+)?/v[123]/.*"))
@@ -537,9 +779,59 @@ public final class FakeOeb implements AutoCloseable {
 
 	}
 
-	/** A learning path (micro degree) as OEB holds it. */
-	private record LearningPath(String issuer, String slug, String name, String microDegreeBadge, int required,
-			List<String> badges) {
+	/** A learning path (micro degree) as OEB holds it; its badges in order. */
+	private record LearningPath(String issuer, String slug, String name, String description, String microDegreeBadge,
+			int required, List<String> badges, boolean activated, List<String> tags, Instant createdAt,
+			Instant archivedAt) {
+
+		boolean archived() {
+			return this.archivedAt != null;
+		}
+
+		LearningPath withBadges(List<String> remaining) {
+			return new LearningPath(this.issuer, this.slug, this.name, this.description, this.microDegreeBadge,
+					Math.min(this.required, remaining.size()), List.copyOf(remaining), this.activated, this.tags,
+					this.createdAt, this.archivedAt);
+		}
+
+		LearningPath archivedAt(Instant at) {
+			return new LearningPath(this.issuer, this.slug, this.name, this.description, this.microDegreeBadge,
+					this.required, this.badges, this.activated, this.tags, this.createdAt, at);
+		}
+
+	}
+
+	/** Refusals in DRF's shape: per field, and those of no field ({@code non_field_errors}). */
+	private static final class Errors {
+
+		private final Map<String, List<String>> fields = new LinkedHashMap<>();
+
+		private final List<String> general = new ArrayList<>();
+
+		Errors field(String field, String message) {
+			this.fields.computeIfAbsent(field, (key) -> new ArrayList<>()).add(message);
+			return this;
+		}
+
+		Errors general(String message) {
+			this.general.add(message);
+			return this;
+		}
+
+		boolean any() {
+			return !this.fields.isEmpty() || !this.general.isEmpty();
+		}
+
+		/** As v1 answers them: {@code {"field":["msg"]}}. */
+		ObjectNode drf() {
+			ObjectNode body = JSON.createObjectNode();
+			this.fields.forEach((field, messages) -> messages.forEach(body.withArrayProperty(field)::add));
+			if (!this.general.isEmpty()) {
+				this.general.forEach(body.putArray("non_field_errors")::add);
+			}
+			return body;
+		}
+
 	}
 
 	/** The embed URLs handed out, with the e-mail and view they show. */
@@ -557,6 +849,15 @@ public final class FakeOeb implements AutoCloseable {
 		public ResponseDefinition transform(ServeEvent event) {
 			LoggedRequest request = event.getRequest();
 			String path = request.getUrl();
+			String method = request.getMethod().getName();
+			if (("POST".equals(method) || "PUT".equals(method)) && request.getBody() != null
+					&& request.getBody().length > MAX_BODY_BYTES) {
+				return WireMock.aResponse().withStatus(413).withHeader("Content-Type", "text/html")
+					.withBody("<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n"
+							+ "<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n"
+							+ "</body>\r\n</html>\r\n")
+					.build();
+			}
 			if (path.startsWith("/o/token")) {
 				return token(request);
 			}
@@ -591,10 +892,9 @@ public final class FakeOeb implements AutoCloseable {
 			if (embed.matches() && "POST".equals(method)) {
 				return embed(request, embed.group(1));
 			}
-			java.util.regex.Matcher paths = java.util.regex.Pattern
-				.compile("/v1/issuer/issuers/([A-Za-z0-9_-]+)/learningpath/?").matcher(path);
-			if (paths.matches() && "GET".equals(method)) {
-				return learningPaths(paths.group(1));
+			ResponseDefinition managed = manage(request, method, path.replaceFirst("\\?.*", ""));
+			if (managed != null) {
+				return managed;
 			}
 			java.util.regex.Matcher oneClass = java.util.regex.Pattern.compile("/v2/badgeclasses/([A-Za-z0-9_-]+)")
 				.matcher(path);
@@ -732,22 +1032,515 @@ public final class FakeOeb implements AutoCloseable {
 			return json(200, "{\"url\":\"" + url + "\"}").build();
 		}
 
-		private ResponseDefinition learningPaths(String issuer) {
-			List<String> paths = new java.util.ArrayList<>();
-			for (LearningPath path : FakeOeb.this.learningPaths) {
-				if (!path.issuer().equals(issuer)) {
-					continue;
+		/** Badge-class and learning-path management; {@code null} when the call is not one. */
+		private ResponseDefinition manage(LoggedRequest request, String method, String path) {
+			Matcher issuerClasses = Pattern.compile("/v2/issuers/(" + ID + ")/badgeclasses/?").matcher(path);
+			if (issuerClasses.matches()) {
+				String issuer = issuerClasses.group(1);
+				if ("POST".equals(method)) {
+					return FakeOeb.this.knownIssuers.contains(issuer) ? createBadgeClass(request, issuer) : notPermitted();
 				}
-				List<String> badges = new java.util.ArrayList<>();
-				for (int i = 0; i < path.badges().size(); i++) {
-					badges.add("{\"order\":" + (i + 1) + ",\"badge\":{\"slug\":\"" + path.badges().get(i) + "\"}}");
+				if ("GET".equals(method)) {
+					return FakeOeb.this.knownIssuers.contains(issuer)
+							? v2List(FakeOeb.this.storedBadgeClasses(issuer)) : notPermitted();
 				}
-				paths.add("{\"slug\":\"" + path.slug() + "\",\"name\":\"" + path.name() + "\",\"issuer_id\":\""
-						+ issuer + "\",\"participationBadge_id\":\"" + path.microDegreeBadge()
-						+ "\",\"required_badges_count\":" + path.required() + ",\"activated\":true,\"badges\":["
-						+ String.join(",", badges) + "]}");
+				return null;
 			}
-			return json(200, "[" + String.join(",", paths) + "]").build();
+			if (path.matches("/v2/badgeclasses/?")) {
+				if ("POST".equals(method)) {
+					return createBadgeClass(request, null);
+				}
+				return "GET".equals(method) ? v2List(FakeOeb.this.allBadgeClasses()) : null;
+			}
+			Matcher oneClass = Pattern.compile("/v2/badgeclasses/(" + ID + ")").matcher(path);
+			if (oneClass.matches() && "PUT".equals(method)) {
+				return updateBadgeClass(request, oneClass.group(1));
+			}
+			if (oneClass.matches() && "DELETE".equals(method)) {
+				return deleteBadgeClass(oneClass.group(1));
+			}
+			Matcher paths = Pattern.compile("/v1/issuer/issuers/(" + ID + ")/learningpath(?:/(" + ID + "))?(/archive)?/?")
+				.matcher(path);
+			if (!paths.matches() || (paths.group(3) != null && !"POST".equals(method))) {
+				return null;
+			}
+			String issuer = paths.group(1);
+			String slug = paths.group(2);
+			if (!FakeOeb.this.knownIssuers.contains(issuer)) {
+				return notFound();
+			}
+			if (slug == null) {
+				return switch (method) {
+					case "GET" -> listLearningPaths(request, issuer);
+					case "POST" -> writeLearningPath(request, issuer, null);
+					default -> json(405, "{\"detail\":\"Method \\\"" + method + "\\\" not allowed.\"}").build();
+				};
+			}
+			LearningPath existing = FakeOeb.this.learningPaths.get(slug);
+			if (existing == null || !existing.issuer().equals(issuer)) {
+				return notFound();
+			}
+			if (paths.group(3) != null) {
+				return archiveLearningPath(existing);
+			}
+			return switch (method) {
+				case "GET" -> json(200, FakeOeb.this.learningPathJson(existing).toString()).build();
+				case "PUT" -> writeLearningPath(request, issuer, existing);
+				case "DELETE" -> deleteLearningPath(existing);
+				default -> json(405, "{\"detail\":\"Method \\\"" + method + "\\\" not allowed.\"}").build();
+			};
+		}
+
+		private ResponseDefinition createBadgeClass(LoggedRequest request, String pathIssuer) {
+			JsonNode body = body(request);
+			if (body == null) {
+				return v2BadRequest(new Errors().general("JSON parse error - the body is not a JSON object"));
+			}
+			Errors errors = new Errors();
+			String issuer = pathIssuer;
+			if (issuer == null) {
+				issuer = requiredText(body, "issuer", errors);
+			}
+			String name = requiredText(body, "name", errors);
+			if (name != null && name.length() > 255) {
+				errors.field("name", "Ensure this field has no more than 255 characters.");
+			}
+			String description = requiredText(body, "description", errors);
+			String language = language(body, errors);
+			String image = imageDigest(body, errors);
+			if (image == null && !errors.fields.containsKey("image")) {
+				errors.field("image", "This field is required.");
+			}
+			validateOptionalFields(body, errors);
+			if (!errors.fields.containsKey("extensions") && !body.hasNonNull("extensions")) {
+				errors.field("extensions", "extensions:CategoryExtension with a Category of participation, competency or "
+						+ "learningpath is required.");
+			}
+			if (body.path("criteriaUrl").asString("").isBlank() && body.path("criteriaNarrative").asString("").isBlank()) {
+				errors.general("One or both of the criteriaNarrative and criteriaUrl fields must be provided");
+			}
+			if (errors.any()) {
+				return v2BadRequest(errors);
+			}
+			if (!FakeOeb.this.knownIssuers.contains(issuer)) {
+				return notPermitted();
+			}
+			String entityId = entityId();
+			ObjectNode stored = JSON.createObjectNode();
+			stored.put("entityType", "BadgeClass");
+			stored.put("entityId", entityId);
+			stored.put("openBadgeId", PUBLIC_BASE + "badges/" + entityId);
+			stored.put("createdAt", Instant.now().toString());
+			stored.put("createdBy", FakeOeb.this.userEntityId);
+			stored.put("issuer", issuer);
+			stored.put("issuerOpenBadgeId", PUBLIC_BASE + "issuers/" + issuer);
+			stored.put("name", name);
+			stored.put("image", PUBLIC_BASE + "badges/" + entityId + "/image");
+			stored.put("description", description);
+			stored.put("language", language);
+			stored.putNull("course_url");
+			stored.putNull("criteriaUrl");
+			stored.putNull("criteriaNarrative");
+			stored.putArray("alignments");
+			stored.putArray("tags");
+			stored.putNull("expiration");
+			stored.putObject("extensions");
+			copyOptionalFields(body, stored);
+			synchronized (FakeOeb.this.manageLock) {
+				FakeOeb.this.createdBadgeClasses.add(entityId);
+				FakeOeb.this.badgeClassImageDigests.put(entityId, image);
+				storeBadgeClass(stored, body);
+			}
+			if (FakeOeb.this.storeBadgeClassThenFail.getAndUpdate((left) -> Math.max(0, left - 1)) > 0) {
+				return badGateway().withFixedDelay(writeDelay()).build();
+			}
+			return json(201, envelope(stored.toString())).withFixedDelay(writeDelay()).build();
+		}
+
+		private ResponseDefinition updateBadgeClass(LoggedRequest request, String entityId) {
+			if (!FakeOeb.this.badgeClasses.contains(entityId)) {
+				return notPermitted();
+			}
+			JsonNode body = body(request);
+			if (body == null) {
+				return v2BadRequest(new Errors().general("JSON parse error - the body is not a JSON object"));
+			}
+			Errors errors = new Errors();
+			String name = requiredText(body, "name", errors);
+			if (name != null && name.length() > 255) {
+				errors.field("name", "Ensure this field has no more than 255 characters.");
+			}
+			String description = requiredText(body, "description", errors);
+			String language = language(body, errors);
+			String image = imageDigest(body, errors);
+			validateOptionalFields(body, errors);
+			if (errors.any()) {
+				return v2BadRequest(errors);
+			}
+			ObjectNode stored;
+			synchronized (FakeOeb.this.manageLock) {
+				if (!FakeOeb.this.badgeClasses.contains(entityId)) {
+					return notPermitted();
+				}
+				JsonNode current = parse(FakeOeb.this.badgeClassJson.getOrDefault(entityId, "{}"));
+				stored = current.isObject() ? (ObjectNode) current : JSON.createObjectNode();
+				if (!stored.has("entityId")) {
+					stored.put("entityType", "BadgeClass");
+					stored.put("entityId", entityId);
+				}
+				stored.put("name", name);
+				stored.put("description", description);
+				stored.put("language", language);
+				copyOptionalFields(body, stored);
+				if (image != null) {
+					FakeOeb.this.badgeClassImageDigests.put(entityId, image);
+				}
+				storeBadgeClass(stored, body);
+			}
+			return json(200, envelope(stored.toString())).withFixedDelay(writeDelay()).build();
+		}
+
+		/** Stores a class as served; expiry follows {@code expiration} where the call set it. */
+		private void storeBadgeClass(ObjectNode stored, JsonNode body) {
+			String entityId = stored.path("entityId").stringValue("");
+			FakeOeb.this.badgeClasses.add(entityId);
+			FakeOeb.this.badgeClassJson.put(entityId, stored.toString());
+			FakeOeb.this.badgeClassUpdatedAt.put(entityId, Instant.now());
+			if (body.has("expiration")) {
+				JsonNode days = stored.path("expiration");
+				if (days.isIntegralNumber()) {
+					FakeOeb.this.expiresIn.put(entityId, Duration.ofDays(days.longValue()));
+				}
+				else {
+					FakeOeb.this.expiresIn.remove(entityId);
+				}
+			}
+		}
+
+		private ResponseDefinition deleteBadgeClass(String entityId) {
+			synchronized (FakeOeb.this.manageLock) {
+				if (!FakeOeb.this.badgeClasses.contains(entityId)) {
+					return notPermitted();
+				}
+				Instant now = Instant.now();
+				if (FakeOeb.this.assertions(entityId)
+					.stream()
+					.anyMatch((a) -> !a.revoked() && (a.expires() == null || a.expires().isAfter(now)))) {
+					return json(400, v2Error("BadgeClass may only be deleted if all BadgeInstances have been revoked."))
+						.withFixedDelay(writeDelay())
+						.build();
+				}
+				FakeOeb.this.badgeClasses.remove(entityId);
+				FakeOeb.this.createdBadgeClasses.remove(entityId);
+				FakeOeb.this.badgeClassJson.remove(entityId);
+				FakeOeb.this.badgeClassUpdatedAt.remove(entityId);
+				FakeOeb.this.badgeClassImageDigests.remove(entityId);
+				FakeOeb.this.expiresIn.remove(entityId);
+				for (LearningPath path : FakeOeb.this.paths()) {
+					if (path.microDegreeBadge().equals(entityId)) {
+						FakeOeb.this.learningPaths.remove(path.slug());
+					}
+					else if (path.badges().contains(entityId)) {
+						List<String> remaining = path.badges().stream().filter((badge) -> !badge.equals(entityId)).toList();
+						// newer OEB: a path left with two badges or fewer is deleted with the badge class
+						if (remaining.size() <= 2) {
+							FakeOeb.this.learningPaths.remove(path.slug());
+						}
+						else {
+							FakeOeb.this.learningPaths.put(path.slug(), path.withBadges(remaining));
+						}
+					}
+				}
+			}
+			return WireMock.aResponse().withStatus(204).withFixedDelay(writeDelay()).build();
+		}
+
+		private ResponseDefinition listLearningPaths(LoggedRequest request, String issuer) {
+			String archived = request.queryParameter("archived").isPresent()
+					? request.queryParameter("archived").firstValue() : "false";
+			ArrayNode list = JSON.createArrayNode();
+			for (LearningPath path : FakeOeb.this.paths()) {
+				boolean wanted = switch (archived) {
+					case "all" -> true;
+					case "true" -> path.archived();
+					default -> !path.archived();
+				};
+				if (path.issuer().equals(issuer) && wanted) {
+					list.add(FakeOeb.this.learningPathJson(path));
+				}
+			}
+			return json(200, list.toString()).build();
+		}
+
+		/** Creates a path ({@code existing} null) or replaces one, with OEB's refusals. */
+		private ResponseDefinition writeLearningPath(LoggedRequest request, String issuer, LearningPath existing) {
+			JsonNode body = body(request);
+			if (body == null) {
+				return json(400, "{\"detail\":\"JSON parse error - the body is not a JSON object\"}").build();
+			}
+			synchronized (FakeOeb.this.manageLock) {
+				Errors errors = new Errors();
+				String name = requiredText(body, "name", errors);
+				String description = requiredText(body, "description", errors);
+				List<String> badges = learningPathBadges(body, errors);
+				String microDegree = requiredText(body, "participationBadge_id", errors);
+				if (microDegree != null && !FakeOeb.this.badgeClasses.contains(microDegree)) {
+					errors.field("participationBadge_id", "Badge with slug \"" + microDegree + "\" does not exist.");
+				}
+				else if (microDegree != null && !"learningpath".equals(FakeOeb.this.category(microDegree))) {
+					errors.field("participationBadge_id", "The participation badge must be of the category learningpath.");
+				}
+				JsonNode required = body.get("required_badges_count");
+				if (required == null || required.isNull()) {
+					errors.field("required_badges_count", "This field is required.");
+				}
+				else if (!required.isIntegralNumber()) {
+					errors.field("required_badges_count", "A valid integer is required.");
+				}
+				else if (required.intValue() < 1) {
+					errors.field("required_badges_count", "Ensure this value is greater than or equal to 1.");
+				}
+				else if (badges != null && required.intValue() > badges.size()) {
+					errors.field("required_badges_count",
+							"Ensure this value is less than or equal to the number of badges (" + badges.size() + ").");
+				}
+				JsonNode activated = body.path("activated");
+				if (!activated.isMissingNode() && !activated.isBoolean()) {
+					errors.field("activated", "Must be a valid boolean.");
+				}
+				List<String> tags = stringList(body, "tags", errors);
+				if (errors.any()) {
+					return json(400, errors.drf().toString()).build();
+				}
+				LearningPath path = new LearningPath(issuer, (existing != null) ? existing.slug() : entityId(), name,
+						description, microDegree, required.intValue(), badges, activated.asBoolean(true), tags,
+						(existing != null) ? existing.createdAt() : Instant.now(),
+						(existing != null) ? existing.archivedAt() : null);
+				FakeOeb.this.learningPaths.put(path.slug(), path);
+				return json((existing != null) ? 200 : 201, FakeOeb.this.learningPathJson(path).toString()).build();
+			}
+		}
+
+		/** The slugs of {@code badges:[{badge:{slug},order}]} by order, or null when refused. */
+		private List<String> learningPathBadges(JsonNode body, Errors errors) {
+			JsonNode items = body.get("badges");
+			if (items == null || !items.isArray() || items.isEmpty()) {
+				errors.field("badges", "This field is required.");
+				return null;
+			}
+			List<Map.Entry<Integer, String>> ordered = new ArrayList<>();
+			for (JsonNode item : items) {
+				String slug = item.path("badge").path("slug").stringValue(null);
+				if (slug == null) {
+					errors.field("badges", "Each badge needs badge.slug.");
+				}
+				else if (!FakeOeb.this.badgeClasses.contains(slug)) {
+					errors.field("badges", "Badge with slug \"" + slug + "\" does not exist.");
+				}
+				else {
+					ordered.add(Map.entry(item.path("order").asInt(ordered.size() + 1), slug));
+				}
+			}
+			if (errors.fields.containsKey("badges")) {
+				return null;
+			}
+			ordered.sort(Map.Entry.comparingByKey());
+			return ordered.stream().map(Map.Entry::getValue).toList();
+		}
+
+		private ResponseDefinition deleteLearningPath(LearningPath path) {
+			synchronized (FakeOeb.this.manageLock) {
+				if (!FakeOeb.this.assertions(path.microDegreeBadge()).isEmpty()) {
+					return json(409, "{\"code\":\"learningpath_has_awards\",\"error\":\"This learning path cannot be "
+							+ "deleted because micro degrees have already been awarded. Archive it instead.\"}").build();
+				}
+				FakeOeb.this.learningPaths.remove(path.slug());
+			}
+			return WireMock.aResponse().withStatus(204).build();
+		}
+
+		private ResponseDefinition archiveLearningPath(LearningPath path) {
+			LearningPath archived;
+			synchronized (FakeOeb.this.manageLock) {
+				LearningPath current = FakeOeb.this.learningPaths.getOrDefault(path.slug(), path);
+				archived = current.archived() ? current : current.archivedAt(Instant.now());
+				FakeOeb.this.learningPaths.put(path.slug(), archived);
+			}
+			return json(200, FakeOeb.this.learningPathJson(archived).toString()).build();
+		}
+
+		private int writeDelay() {
+			return (int) FakeOeb.this.badgeClassWriteDelay.toMillis();
+		}
+
+		private static JsonNode body(LoggedRequest request) {
+			JsonNode body = parse(request.getBodyAsString());
+			return body.isObject() ? body : null;
+		}
+
+		private static ResponseDefinition v2List(List<JsonNode> classes) {
+			return json(200, envelope(classes.stream().map(JsonNode::toString).toArray(String[]::new))).build();
+		}
+
+		private static ResponseDefinition v2BadRequest(Errors errors) {
+			ObjectNode body = JSON.createObjectNode();
+			body.putObject("status").put("success", false).put("description", "bad request");
+			body.putArray("result");
+			ObjectNode fields = body.putObject("fieldErrors");
+			errors.fields.forEach((field, messages) -> messages.forEach(fields.withArrayProperty(field)::add));
+			errors.general.forEach(body.putArray("validationErrors")::add);
+			return json(400, body.toString()).build();
+		}
+
+		private static ResponseDefinition notPermitted() {
+			return json(404, v2Error(NOT_PERMITTED)).build();
+		}
+
+		private static ResponseDefinition notFound() {
+			return json(404, "{\"detail\":\"Not found.\"}").build();
+		}
+
+		private static ResponseDefinitionBuilder badGateway() {
+			return WireMock.aResponse().withStatus(502).withHeader("Content-Type", "text/html")
+				.withBody("<html><body>Bad Gateway</body></html>");
+		}
+
+		/** A DRF {@code CharField}: present, not null, not blank. */
+		private static String requiredText(JsonNode body, String field, Errors errors) {
+			JsonNode value = body.get(field);
+			if (value == null) {
+				errors.field(field, "This field is required.");
+				return null;
+			}
+			if (value.isNull()) {
+				errors.field(field, "This field may not be null.");
+				return null;
+			}
+			if (!value.isValueNode()) {
+				errors.field(field, "Not a valid string.");
+				return null;
+			}
+			String text = value.asString();
+			if (text.isBlank()) {
+				errors.field(field, "This field may not be blank.");
+				return null;
+			}
+			return text;
+		}
+
+		private static String language(JsonNode body, Errors errors) {
+			String language = requiredText(body, "language", errors);
+			if (language != null && !language.matches("[a-z]{2}")) {
+				errors.field("language", "\"" + language + "\" is not a valid choice.");
+				return null;
+			}
+			return language;
+		}
+
+		/**
+		 * The SHA-256 of an image sent as a PNG or SVG data URI; null when none was sent (OEB
+		 * ignores URLs), refused when the data URI is not such an image.
+		 */
+		private static String imageDigest(JsonNode body, Errors errors) {
+			String image = body.path("image").stringValue("");
+			if (!image.startsWith("data:")) {
+				return null;
+			}
+			String png = "data:image/png;base64,";
+			String svg = "data:image/svg+xml;base64,";
+			byte[] bytes = null;
+			try {
+				if (image.startsWith(png)) {
+					bytes = Base64.getMimeDecoder().decode(image.substring(png.length()));
+					bytes = (bytes.length > 8 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N'
+							&& bytes[3] == 'G') ? bytes : null;
+				}
+				else if (image.startsWith(svg)) {
+					bytes = Base64.getMimeDecoder().decode(image.substring(svg.length()));
+					bytes = new String(bytes, StandardCharsets.UTF_8).contains("<svg") ? bytes : null;
+				}
+			}
+			catch (IllegalArgumentException ex) {
+				bytes = null;
+			}
+			if (bytes == null) {
+				errors.field("image", "Upload a valid image. The file you uploaded was either not an image or a "
+						+ "corrupted image.");
+				return null;
+			}
+			return sha256(bytes);
+		}
+
+		private static void validateOptionalFields(JsonNode body, Errors errors) {
+			for (String field : List.of("criteriaUrl", "course_url")) {
+				String url = body.path(field).asString("");
+				if (!url.isEmpty() && !url.matches("https?://[^\\s/$.?#][^\\s]*")) {
+					errors.field(field, "Enter a valid URL.");
+				}
+			}
+			JsonNode expiration = body.path("expiration");
+			if (!expiration.isMissingNode() && !expiration.isNull()) {
+				Long days = expiration.isIntegralNumber() ? Long.valueOf(expiration.longValue())
+						: (expiration.isString() && expiration.stringValue().matches("-?\\d{1,18}"))
+								? Long.valueOf(expiration.stringValue()) : null;
+				if (days == null) {
+					errors.field("expiration", "A valid integer is required.");
+				}
+				else if (days < 1) {
+					errors.field("expiration", "Ensure this value is greater than or equal to 1.");
+				}
+				else if (days > 36500) {
+					errors.field("expiration", "Ensure this value is less than or equal to 36500.");
+				}
+			}
+			stringList(body, "tags", errors);
+			JsonNode alignments = body.path("alignments");
+			if (!alignments.isMissingNode() && !alignments.isNull() && !alignments.isArray()) {
+				errors.field("alignments", "Expected a list of items but got type \"" + alignments.getNodeType() + "\".");
+			}
+			JsonNode extensions = body.path("extensions");
+			if (!extensions.isMissingNode() && !extensions.isNull()) {
+				String category = extensions.path("extensions:CategoryExtension").path("Category").stringValue(null);
+				if (!extensions.isObject()) {
+					errors.field("extensions", "Expected a dictionary of items but got type \"" + extensions.getNodeType()
+							+ "\".");
+				}
+				else if (category == null || !CATEGORIES.contains(category)) {
+					errors.field("extensions", "extensions:CategoryExtension with a Category of participation, "
+							+ "competency or learningpath is required.");
+				}
+			}
+		}
+
+		/** Copies the optional fields a body sends; the image only as the public URL OEB serves. */
+		private static void copyOptionalFields(JsonNode body, ObjectNode stored) {
+			for (String field : List.of("course_url", "criteriaUrl", "criteriaNarrative", "alignments", "tags",
+					"extensions")) {
+				if (body.has(field)) {
+					stored.set(field, body.get(field).deepCopy());
+				}
+			}
+			JsonNode expiration = body.path("expiration");
+			if (expiration.isString()) {
+				stored.put("expiration", Integer.parseInt(expiration.stringValue()));
+			}
+			else if (!expiration.isMissingNode()) {
+				stored.set("expiration", expiration.deepCopy());
+			}
+		}
+
+		private static List<String> stringList(JsonNode body, String field, Errors errors) {
+			JsonNode value = body.path(field);
+			if (value.isMissingNode() || value.isNull()) {
+				return List.of();
+			}
+			if (!value.isArray()) {
+				errors.field(field, "Expected a list of items but got type \"" + value.getNodeType() + "\".");
+				return List.of();
+			}
+			List<String> items = new ArrayList<>();
+			value.forEach((item) -> items.add(item.asString("")));
+			return List.copyOf(items);
 		}
 
 		private ResponseDefinition lookUp(LoggedRequest request, String badgeClass) {
