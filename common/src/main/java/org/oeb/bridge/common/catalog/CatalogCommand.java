@@ -44,6 +44,8 @@ public final class CatalogCommand {
 		String verb = args[1];
 		String only = null;
 		List<String> springArgs = new ArrayList<>();
+		// no endpoints: health would reach for the workers, which the command does not start
+		springArgs.add("--management.endpoints.access.default=none");
 		for (String arg : Arrays.asList(args).subList(2, args.length)) {
 			if (arg.startsWith("--institution=")) {
 				only = arg.substring("--institution=".length());
