@@ -1,5 +1,7 @@
 package org.oeb.bridge.moodle;
 
+import org.oeb.bridge.common.catalog.CatalogCommand;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -8,6 +10,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class MoodleConnectorApplication {
 
 	public static void main(String[] args) {
+		if (CatalogCommand.requested(args)) {
+			System.exit(CatalogCommand.run(MoodleConnectorApplication.class, System.out, args));
+		}
 		SpringApplication.run(MoodleConnectorApplication.class, args);
 	}
 

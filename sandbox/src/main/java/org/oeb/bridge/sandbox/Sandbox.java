@@ -32,13 +32,15 @@ public final class Sandbox {
 
 	static final String INSTITUTION = "demo";
 
-	static final String BADGE_CLASS = "SandboxBadge0000000001";
 
 	static final String ISSUER = "SandboxIssuer000000001";
 
 	static final String MOODLE_TOKEN = "5a4db0c5e1f2a3b4c5d6e7f8a9b0c1d2";
 
 	static final String CONNECTOR_KEY = "sandbox-connector-key";
+
+	/** The key of the CI pipeline that applies the catalog: it may also manage badge classes. */
+	static final String CATALOG_KEY = "sandbox-catalog-key";
 
 	static final String OPERATOR_PASSWORD = "sandbox";
 
@@ -54,6 +56,8 @@ public final class Sandbox {
 	static final String CANVAS_ROOT_ACCOUNT = "SandboxRootAccountUuid00000000000000000000";
 
 	private final Path root;
+
+	private String badgeClass;
 
 	/** Redis keys of this run only: a second run starts from a clean slate on a shared Redis. */
 	private final String run = "sandbox-" + Long.toString(System.currentTimeMillis(), 36);
@@ -88,7 +92,10 @@ public final class Sandbox {
 				: "Redis: the one answering on 127.0.0.1:6379 (this run's keys start with '" + this.run + "')");
 		startSimulators();
 		Path logs = Files.createDirectories(this.root.resolve("sandbox/target/logs"));
-		this.services.add(Service.start("gateway", Service.jarOf(this.root, "gateway"), gatewayArguments(), logs));
+		Service gateway = Service.start("gateway", Service.jarOf(this.root, "gateway"), gatewayArguments(), logs);
+		this.services.add(gateway);
+		gateway.awaitHealthy(this.http, Duration.ofSeconds(180));
+		applyCatalog();
 		this.services.add(Service.start("moodle", Service.jarOf(this.root, "connector-moodle"), moodleArguments(), logs));
 		this.services.add(Service.start("canvas", Service.jarOf(this.root, "connector-canvas"), canvasArguments(), logs));
 		for (Service service : this.services) {
@@ -100,11 +107,9 @@ public final class Sandbox {
 
 	private void startSimulators() {
 		this.oeb = FakeOeb.start();
-		this.oeb.registerClient("sandbox-client", "sandbox-secret")
-			.badgeClass(BADGE_CLASS, FakeOeb.competencyBadgeClass(BADGE_CLASS, ISSUER, "Open Science Basics", 300,
-					"conduct research", "http://data.europa.eu/esco/skill/b9e8ce4c-6e74-4d8c-8d26-ca0b5c98a0b4"));
-		say("simulated OEB on " + this.oeb.baseUrl() + " (badge class " + BADGE_CLASS
-				+ ": category competency, 300 min study load, ESCO competency)");
+		this.oeb.registerClient("sandbox-client", "sandbox-secret").issuer(ISSUER, "Demo University");
+		say("simulated OEB on " + this.oeb.baseUrl() + " (issuer " + ISSUER + " 'Demo University', no badge classes "
+				+ "yet: they come from the catalog file)");
 		this.moodle = FakeMoodle.start();
 		this.moodle.token(MOODLE_TOKEN, FakeMoodle.ALL_FUNCTIONS)
 			.course("42", "Open Science 101")
@@ -124,20 +129,56 @@ public final class Sandbox {
 				+ "Events)");
 	}
 
+	/**
+	 * Creates the demo institution's badges from {@code sandbox/catalog/demo.yml} as a CI pipeline
+	 * would: {@code catalog plan}, then {@code catalog apply}, with the connector's jar and a key
+	 * that may manage badge classes; a second plan shows that OEB holds the catalog.
+	 */
+	private void applyCatalog() throws Exception {
+		String key = "--bridge.awards.institutions." + INSTITUTION + ".gateway-api-key=";
+		List<String> arguments = moodleArguments().stream()
+			.map((argument) -> argument.startsWith(key) ? key + CATALOG_KEY : argument)
+			.toList();
+		for (String verb : List.of("plan", "apply", "plan")) {
+			say("java -jar connector-moodle.jar catalog " + verb + " (the catalog file sandbox/catalog/demo.yml)");
+			int exit = Service.runCommand(Service.jarOf(this.root, "connector-moodle"), "catalog-" + verb,
+					concat(List.of("catalog", verb), arguments), this.root.resolve("sandbox/target/logs"));
+			say("catalog " + verb + " exited with " + exit);
+		}
+		this.badgeClass = this.oeb.storedBadgeClasses(ISSUER)
+			.stream()
+			.filter((badge) -> "Open Science Basics".equals(badge.path("name").asString()))
+			.map((badge) -> badge.path("entityId").asString())
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("the catalog apply created no 'Open Science Basics'"));
+	}
+
+	private static List<String> concat(List<String> first, List<String> second) {
+		List<String> all = new java.util.ArrayList<>(first);
+		all.addAll(second);
+		return all;
+	}
+
+	private List<String> catalogArguments() {
+		Path catalog = this.root.resolve("sandbox/catalog");
+		return List.of("--spring.config.additional-location=file:" + catalog.resolve("demo.yml"),
+				"--catalog.images=" + catalog, "--bridge.catalog.redis-key-prefix=" + this.run + "-catalog");
+	}
+
 	private void scenario() throws Exception {
 		Instant now = Instant.now();
 		say("Ada Lovelace completes 'Open Science 101' in the simulated Moodle");
 		this.moodle.completion("42", "2", true, now.minusSeconds(60), now).access("42", "2", now);
 		Instant deadline = Instant.now().plusSeconds(120);
-		while (this.oeb.assertions(BADGE_CLASS).isEmpty() && Instant.now().isBefore(deadline)) {
+		while (this.oeb.assertions(this.badgeClass).isEmpty() && Instant.now().isBefore(deadline)) {
 			Thread.sleep(250);
 		}
-		if (this.oeb.assertions(BADGE_CLASS).isEmpty()) {
+		if (this.oeb.assertions(this.badgeClass).isEmpty()) {
 			say("no assertion after 2 minutes; see sandbox/target/logs/*.log");
 			return;
 		}
-		FakeOeb.StoredAssertion assertion = this.oeb.assertions(BADGE_CLASS).get(0);
-		say("OEB stored assertion " + assertion.entityId() + " of badge class " + BADGE_CLASS + " for "
+		FakeOeb.StoredAssertion assertion = this.oeb.assertions(this.badgeClass).get(0);
+		say("OEB stored assertion " + assertion.entityId() + " of badge class " + this.badgeClass + " for "
 				+ assertion.recipient() + " (token requests to OEB so far: " + this.oeb.tokenRequestCount() + ")");
 		HttpResponse<String> counts = this.http.send(HttpRequest.newBuilder(
 				URI.create("http://localhost:9081/actuator/issuance/" + INSTITUTION))
@@ -178,6 +219,7 @@ public final class Sandbox {
 		return List.of("--server.port=8080", "--management.server.port=9080",
 				"--bridge.gateway.oeb.base-url=" + this.oeb.baseUrl(), prefix + "client-id=sandbox-client",
 				prefix + "client-secret=sandbox-secret", prefix + "api-keys[0].sha256=" + sha256(CONNECTOR_KEY),
+				prefix + "api-keys[1].sha256=" + sha256(CATALOG_KEY), prefix + "api-keys[1].operations=issue,sync,manage",
 				"--bridge.gateway.token.redis-key-prefix=" + this.run + "-gateway",
 				"--bridge.gateway.token.encryption-keys=" + SANDBOX_TOKEN_KEY,
 				"--bridge.gateway.operator.password-hash={noop}" + OPERATOR_PASSWORD);
@@ -186,16 +228,16 @@ public final class Sandbox {
 	private List<String> moodleArguments() {
 		String awards = "--bridge.awards.institutions." + INSTITUTION + ".";
 		String site = "--bridge.moodle.institutions." + INSTITUTION + ".";
-		return List.of("--server.port=8081", "--management.server.port=9081",
+		return concat(catalogArguments(), List.of("--server.port=8081", "--management.server.port=9081",
 				"--bridge.issuance.gateway-url=http://localhost:8080",
 				"--bridge.awards.redis-key-prefix=" + this.run + "-awards",
 				"--bridge.connector.redis-key-prefix=" + this.run + "-moodle",
 				awards + "gateway-api-key=" + CONNECTOR_KEY, awards + "rules[0].id=open-science-101",
-				awards + "rules[0].badge-class=" + BADGE_CLASS, awards + "rules[0].when=course-completed(course=42)",
+				awards + "rules[0].badge=open-science-basics", awards + "rules[0].when=course-completed(course=42)",
 				site + "url=" + this.moodle.url(), site + "token=" + MOODLE_TOKEN, site + "webhook-secret=" + HOOK_SECRET,
 				site + "poll-interval=5s", "--bridge.operator.password-hash={noop}" + OPERATOR_PASSWORD,
 				"--bridge.wallet.sync-interval=5s", "--bridge.wallet.oeb-public-url=" + this.oeb.baseUrl(),
-				"--bridge.wallet.clients." + INSTITUTION + ".key-sha256[0]=" + sha256(WALLET_KEY));
+				"--bridge.wallet.clients." + INSTITUTION + ".key-sha256[0]=" + sha256(WALLET_KEY)));
 	}
 
 	/** Katherine's completion is found by the poll, Dorothy's at once through a signed Live Event. */
@@ -263,15 +305,15 @@ public final class Sandbox {
 	private List<String> canvasArguments() {
 		String awards = "--bridge.awards.institutions." + INSTITUTION + ".";
 		String site = "--bridge.canvas.institutions." + INSTITUTION + ".";
-		return List.of("--server.port=8082", "--management.server.port=9082",
+		return concat(catalogArguments(), List.of("--server.port=8082", "--management.server.port=9082",
 				"--bridge.issuance.gateway-url=http://localhost:8080",
 				"--bridge.awards.redis-key-prefix=" + this.run + "-canvas-awards",
 				"--bridge.connector.redis-key-prefix=" + this.run + "-canvas",
 				awards + "gateway-api-key=" + CONNECTOR_KEY, awards + "rules[0].id=open-data-77",
-				awards + "rules[0].badge-class=" + BADGE_CLASS, awards + "rules[0].when=course-completed(course=77)",
+				awards + "rules[0].badge=open-data-literacy", awards + "rules[0].when=course-completed(course=77)",
 				site + "url=" + this.canvas.url(), site + "access-token=" + CANVAS_TOKEN,
 				site + "root-account-uuid=" + CANVAS_ROOT_ACCOUNT, site + "live-events.jwks-url=" + this.canvas.jwksUrl(),
-				site + "poll-interval=5s", "--bridge.operator.password-hash={noop}" + OPERATOR_PASSWORD);
+				site + "poll-interval=5s", "--bridge.operator.password-hash={noop}" + OPERATOR_PASSWORD));
 	}
 
 	private void stop() {

@@ -71,6 +71,29 @@ public record Service(String name, int port, int managementPort, Process process
 		return new Service(name, port, managementPort, process);
 	}
 
+	/** Runs a one-off command of a service's jar, prints its output, and returns its exit code. */
+	public static int runCommand(Path jar, String name, List<String> arguments, Path logs)
+			throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar.toString()));
+		command.addAll(arguments);
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		builder.environment().putIfAbsent("REDIS_HOST", "127.0.0.1");
+		Process process = builder.start();
+		Path log = logs.resolve(name + ".log");
+		try (java.io.BufferedReader lines = process.inputReader(java.nio.charset.StandardCharsets.UTF_8);
+				java.io.Writer file = Files.newBufferedWriter(log)) {
+			String line;
+			while ((line = lines.readLine()) != null) {
+				file.write(line + System.lineSeparator());
+				// the command's own report; Spring's log lines stay in the file
+				if (!line.matches("^\\d{4}-\\d{2}-\\d{2}T.*")) {
+					System.out.println("    " + line);
+				}
+			}
+		}
+		return process.waitFor();
+	}
+
 	private static int portArgument(List<String> arguments, String prefix, int otherwise) {
 		return arguments.stream()
 			.filter((argument) -> argument.startsWith(prefix))

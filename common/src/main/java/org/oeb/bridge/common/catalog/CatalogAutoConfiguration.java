@@ -27,7 +27,9 @@ public class CatalogAutoConfiguration {
 			StringRedisTemplate redis, MeterRegistry meters, ResourceLoader resources) {
 		requireRulesAndCatalogAgree(catalog, awards);
 		Map<String, DesiredCatalog> desired = DesiredCatalog.compile(catalog, resources);
-		return new CatalogSync(catalog, desired, awards, gateway, new CatalogState(redis, awards.redisKeyPrefix()),
+		return new CatalogSync(catalog, desired, awards, gateway, new CatalogState(redis,
+				(catalog.redisKeyPrefix() != null && !catalog.redisKeyPrefix().isBlank()) ? catalog.redisKeyPrefix()
+						: awards.redisKeyPrefix()),
 				meters, Clock.systemUTC());
 	}
 

@@ -27,13 +27,16 @@ import org.springframework.validation.annotation.Validated;
  * @param maxImageSize the largest badge image (OEB's UI takes up to 2 MB; its server takes 10 MB
  * per request, and an image travels base64-encoded)
  * @param extensionContext where OEB's extension contexts live, as OEB's UI sends them
+ * @param redisKeyPrefix prefix of the catalog's Redis keys (default: the award ledger's); two
+ * connectors that serve one institution share it, so they share one record of its badges
  */
 @Validated
 @ConfigurationProperties(prefix = "bridge.catalog", ignoreUnknownFields = false)
 public record CatalogProperties(Map<String, InstitutionCatalog> institutions,
 		@DefaultValue("2m") @NotNull Duration settleTime, @DefaultValue("10m") @NotNull Duration leaseTimeout,
 		@DefaultValue("2MB") @NotNull DataSize maxImageSize,
-		@DefaultValue("https://api.openbadges.education/static/extensions/") @NotNull URI extensionContext) {
+		@DefaultValue("https://api.openbadges.education/static/extensions/") @NotNull URI extensionContext,
+		String redisKeyPrefix) {
 
 	static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
