@@ -18,8 +18,8 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * The issuance and learners endpoints (personal data, replay, discard, export and erasure) need
- * the operator role; health,
+ * The issuance, learners and batches endpoints (personal data, replay, discard, export, erasure
+ * and manual issuing) need the operator role; health,
  * info, metrics and the connectors' own routes stay open (webhooks authenticate themselves).
  */
 @AutoConfiguration
@@ -35,7 +35,8 @@ public class OperatorSecurity {
 	SecurityFilterChain operatorSecurityFilterChain(HttpSecurity http) throws Exception {
 		// matched as the endpoint, wherever management.endpoints.web.base-path or the management port put it
 		http.authorizeHttpRequests((requests) -> requests
-			.requestMatchers(EndpointRequest.to(IssuanceEndpoint.class, org.oeb.bridge.common.privacy.LearnerDataEndpoint.class))
+			.requestMatchers(EndpointRequest.to(IssuanceEndpoint.class, org.oeb.bridge.common.privacy.LearnerDataEndpoint.class,
+					org.oeb.bridge.common.batches.BatchesEndpoint.class))
 			.hasRole(ROLE)
 			.anyRequest()
 			.permitAll())
