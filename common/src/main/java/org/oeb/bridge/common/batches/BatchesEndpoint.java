@@ -97,12 +97,20 @@ public class BatchesEndpoint {
 	}
 
 	/**
-	 * {@code {"batch": "…", "badgeClass": "…", "notify": true, "evidence": "…", "evidenceUrl":
-	 * "https://…", "recipients": [{"email": "…", "name": "…"}]}}, or {@code "csv": "email,name\n…"}
-	 * instead of {@code recipients}. Answers 202 with what became of each row.
+	 * {@code {"batch": "…", "badgeClass": "…", "notify": "true", "evidence": "…", "evidenceUrl":
+	 * "https://…", "csv": "email,name\n…"}}. Actuator reads a body as flat text fields only, so a
+	 * JSON array of recipients or a raw CSV body goes to {@link BatchRecipientsController}.
+	 * Answers 202 with what became of each row.
 	 */
 	@WriteOperation
-	public WebEndpointResponse<Map<String, Object>> submit(@Selector String institution, @Nullable Object batch,
+	public WebEndpointResponse<Map<String, Object>> submit(@Selector String institution, @Nullable String batch,
+			@Nullable String badgeClass, @Nullable String notify, @Nullable String evidence,
+			@Nullable String evidenceUrl, @Nullable String csv) {
+		return enter(institution, batch, badgeClass, notify, evidence, evidenceUrl, null, csv);
+	}
+
+	/** Validates a submission and enters it; the values come as JSON gave them. */
+	WebEndpointResponse<Map<String, Object>> enter(String institution, @Nullable Object batch,
 			@Nullable Object badgeClass, @Nullable Object notify, @Nullable Object evidence,
 			@Nullable Object evidenceUrl, @Nullable Object recipients, @Nullable Object csv) {
 		AwardsProperties.Institution configured = this.awards.institutions().get(institution);
@@ -115,7 +123,9 @@ public class BatchesEndpoint {
 		if (!(badgeClass instanceof String badgeClassId) || !ENTITY_ID.matcher(badgeClassId).matches()) {
 			return error(400, "badgeClass must be the 22-character OEB entityId of the badge class");
 		}
-		if (notify != null && !(notify instanceof Boolean)) {
+		Boolean notifyLearner = (notify == null) ? Boolean.TRUE : (notify instanceof Boolean flag) ? flag
+				: "true".equals(notify) ? Boolean.TRUE : "false".equals(notify) ? Boolean.FALSE : null;
+		if (notifyLearner == null) {
 			return error(400, "notify must be true or false");
 		}
 		if (evidence != null && !(evidence instanceof String)) {
@@ -159,7 +169,7 @@ public class BatchesEndpoint {
 			return new WebEndpointResponse<>(body, 400);
 		}
 		boolean dryRun = configured.dryRun();
-		Batches.Submission submission = new Batches.Submission(batchId, badgeClassId, !Boolean.FALSE.equals(notify),
+		Batches.Submission submission = new Batches.Submission(batchId, badgeClassId, notifyLearner,
 				narrative, url, parsed.recipients());
 		Batches.Entered entered = this.batches.enter(institution, submission,
 				dryRun ? AwardState.DRY_RUN : AwardState.PENDING);
