@@ -133,6 +133,11 @@ class Batches {
 		return this.json.writeValueAsString(items);
 	}
 
+	long count(String institution) {
+		Long batches = this.redis.opsForZSet().zCard(this.ledger.keys(institution).batches());
+		return (batches != null) ? batches : 0;
+	}
+
 	/** The institution's batches, newest first, each with its recipients counted by state. */
 	List<Map<String, Object>> list(String institution, int limit) {
 		AwardKeys keys = this.ledger.keys(institution);

@@ -63,7 +63,7 @@ public class BatchesEndpoint {
 		this.awards.institutions().forEach((id, institution) -> {
 			Map<String, Object> summary = new LinkedHashMap<>();
 			summary.put("dryRun", institution.dryRun());
-			summary.put("batches", this.batches.list(id, LISTED).size());
+			summary.put("batches", this.batches.count(id));
 			all.put(id, summary);
 		});
 		return all;
