@@ -131,6 +131,21 @@ public record AwardKeys(String prefix, String institution) {
 		return base() + "erased";
 	}
 
+	/** The institution's manual batches, scored by when each was created (ms). */
+	public String batches() {
+		return base() + "batches";
+	}
+
+	/** What a manual batch is: its badge class and when it was created and last submitted. */
+	public String batch(String batchId) {
+		return base() + "batch:" + batchId;
+	}
+
+	/** The recipients of a manual batch: user id to the line of the submission that added them. */
+	public String batchRecipients(String batchId) {
+		return base() + "batch:" + batchId + ":recipients";
+	}
+
 	/** The award key of a {@code rule:user} member of {@link #expiries()} or {@link #revocations()}. */
 	public String awardOf(String member) {
 		return awardPrefix() + member;

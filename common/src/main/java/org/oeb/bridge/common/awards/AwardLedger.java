@@ -667,9 +667,9 @@ public class AwardLedger {
 		ScanOptions options = ScanOptions.scanOptions().match(keys.awardPrefix() + "*:" + userId).count(1000).build();
 		try (Cursor<String> cursor = this.redis.scan(options)) {
 			cursor.forEachRemaining((key) -> {
-				// a rule id holds no ':', so the user is everything after the first one
+				// a user id holds no ':' (a rule id may: manual batches), so the user is everything after the last one
 				String member = key.substring(keys.awardPrefix().length());
-				if (member.substring(member.indexOf(':') + 1).equals(userId)) {
+				if (member.substring(member.lastIndexOf(':') + 1).equals(userId)) {
 					found.add(key);
 				}
 			});
@@ -718,8 +718,8 @@ public class AwardLedger {
 		for (var tuple : (scheduled != null) ? scheduled : Set.<org.springframework.data.redis.core.ZSetOperations.TypedTuple<String>>of()) {
 			String member = tuple.getValue();
 			Map<String, String> entry = new LinkedHashMap<>();
-			entry.put("rule", member.substring(0, member.indexOf(':')));
-			entry.put("user", member.substring(member.indexOf(':') + 1));
+			entry.put("rule", member.substring(0, member.lastIndexOf(':')));
+			entry.put("user", member.substring(member.lastIndexOf(':') + 1));
 			entry.put("revokeAt", Instant.ofEpochMilli(tuple.getScore().longValue()).toString());
 			Object lostSince = this.redis.opsForHash().get(keys.awardOf(member), "lostSince");
 			Object error = this.redis.opsForHash().get(keys.awardOf(member), "revokeError");

@@ -182,7 +182,7 @@ public class IssuanceEndpoint {
 	}
 
 	/** {@code max.muster@example.org} becomes {@code m***@example.org}. */
-	static String maskEmail(String email) {
+	public static String maskEmail(String email) {
 		int at = email.indexOf('@');
 		if (at <= 0) {
 			return email.isEmpty() ? "" : "***";

@@ -18,9 +18,9 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * The issuance, learners and catalog endpoints (personal data, replay, discard, export and
- * erasure, changes to OEB) need the operator role; health, info, metrics and the connectors' own
- * routes stay open (webhooks authenticate themselves).
+ * The issuance, learners, catalog and batches endpoints (personal data, replay, discard, export,
+ * erasure, changes to OEB, manual issuing) need the operator role; health, info, metrics and the
+ * connectors' own routes stay open (webhooks authenticate themselves).
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -36,7 +36,8 @@ public class OperatorSecurity {
 		// matched as the endpoint, wherever management.endpoints.web.base-path or the management port put it
 		http.authorizeHttpRequests((requests) -> requests
 			.requestMatchers(EndpointRequest.to(IssuanceEndpoint.class, org.oeb.bridge.common.privacy.LearnerDataEndpoint.class,
-					org.oeb.bridge.common.catalog.CatalogEndpoint.class))
+					org.oeb.bridge.common.catalog.CatalogEndpoint.class,
+					org.oeb.bridge.common.batches.BatchesEndpoint.class))
 			.hasRole(ROLE)
 			.anyRequest()
 			.permitAll())

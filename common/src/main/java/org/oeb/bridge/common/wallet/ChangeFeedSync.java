@@ -181,8 +181,8 @@ public class ChangeFeedSync implements SmartLifecycle {
 				// another replica holds the institution now, and sends the rest
 				return;
 			}
-			String ruleId = member.substring(0, member.indexOf(':'));
-			String userId = member.substring(member.indexOf(':') + 1);
+			String ruleId = member.substring(0, member.lastIndexOf(':'));
+			String userId = member.substring(member.lastIndexOf(':') + 1);
 			Map<String, String> award = this.ledger.award(institution, ruleId, userId);
 			Rule rule = rules.get(ruleId);
 			String assertion = award.get("assertion");
