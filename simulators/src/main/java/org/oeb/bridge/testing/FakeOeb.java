@@ -147,6 +147,8 @@ public final class FakeOeb implements AutoCloseable {
 			.extensions(new OebBehaviour()));
 	}
 
+	private final java.util.Set<java.util.UUID> ownStubs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	public static FakeOeb start() {
 		FakeOeb oeb = new FakeOeb();
 		oeb.server.start();
@@ -705,16 +707,22 @@ public final class FakeOeb implements AutoCloseable {
 		this.server.stubFor(WireMock.post(WireMock.urlPathMatching("/o/token/?")).willReturn(WireMock.ok()));
 		String demoIssuer = entityId();
 		this.knownIssuers.add(demoIssuer);
-		this.server.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/issuers"))
+		this.ownStubs.clear();
+		this.ownStubs.add(this.server.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/issuers"))
 			.willReturn(json(200, envelope("{\"entityType\":\"Issuer\",\"entityId\":\"" + demoIssuer
-					+ "\",\"name\":\"Demo University\",\"email\":\"badges@demo.example\",\"url\":\"https://demo.example\"}"))));
+					+ "\",\"name\":\"Demo University\",\"email\":\"badges@demo.example\",\"url\":\"https://demo.example\"}")))).getId());
 		// every other API path: answered by the OebBehaviour transformer where OEB's behaviour is simulated, 404 elsewhere
-		this.server.stubFor(WireMock.any(WireMock.urlPathMatching("(/oeb/[^/]+)?/v[123]/.*"))
+		this.ownStubs.add(this.server.stubFor(WireMock.any(WireMock.urlPathMatching("(/oeb/[^/]+)?/v[123]/.*"))
 			.atPriority(10)
-			.willReturn(json(404, v2Error("entity not found or insufficient privileges"))));
+			.willReturn(json(404, v2Error("entity not found or insufficient privileges")))).getId());
 		// issuing and look-up are answered by the OebBehaviour transformer, which keeps the awards
-		this.server.stubFor(WireMock.any(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/badgeclasses/[^/]+/assertions"))
-			.willReturn(WireMock.ok()));
+		this.ownStubs.add(this.server.stubFor(WireMock.any(WireMock.urlPathMatching("(/oeb/[^/]+)?/v2/badgeclasses/[^/]+/assertions"))
+			.willReturn(WireMock.ok())).getId());
+	}
+
+	/** Whether a test stubbed this call itself: then its answer stands, not the simulated behaviour. */
+	private boolean stubbedByTest(ServeEvent event) {
+		return event.getStubMapping() != null && !this.ownStubs.contains(event.getStubMapping().getId());
 	}
 
 	/** A response with a JSON body, as OEB sends it. */
@@ -867,11 +875,13 @@ public final class FakeOeb implements AutoCloseable {
 				if (expectedKey == null || !expectedKey.equals(request.getHeader("X-Api-Key"))) {
 					return json(401, "{\"status\":401,\"error\":\"unknown_api_key\"}").build();
 				}
-				return assertions(request, viaGateway.group(2), event.getResponseDefinition());
+				return stubbedByTest(event) ? event.getResponseDefinition()
+						: assertions(request, viaGateway.group(2), event.getResponseDefinition());
 			}
 			if (path.matches("/v[123]/.*")) {
 				ResponseDefinition denied = authenticate(request);
-				return (denied != null) ? denied : assertions(request, path, event.getResponseDefinition());
+				return (denied != null) ? denied : stubbedByTest(event) ? event.getResponseDefinition()
+						: assertions(request, path, event.getResponseDefinition());
 			}
 			return event.getResponseDefinition();
 		}
