@@ -1,19 +1,15 @@
 package org.oeb.bridge.moodle;
 
-import org.oeb.bridge.common.catalog.CatalogCommand;
+import org.oeb.bridge.common.connector.ConnectorLauncher;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** The Moodle connector. A skeleton until its issue is done: it starts and reports health. */
+/** The Moodle connector: polls Moodle, takes webhook hints, feeds the award pipeline; or runs the catalog command. */
 @SpringBootApplication
 public class MoodleConnectorApplication {
 
 	public static void main(String[] args) {
-		if (CatalogCommand.requested(args)) {
-			System.exit(CatalogCommand.run(MoodleConnectorApplication.class, System.out, args));
-		}
-		SpringApplication.run(MoodleConnectorApplication.class, args);
+		ConnectorLauncher.launch(MoodleConnectorApplication.class, args);
 	}
 
 }
