@@ -8,6 +8,7 @@ import org.oeb.bridge.common.AwardsAutoConfiguration;
 import org.oeb.bridge.common.awards.AwardsProperties;
 import org.oeb.bridge.common.awards.CatalogBadges;
 import org.oeb.bridge.common.issuance.GatewayClient;
+import org.oeb.bridge.common.leases.RedisLeases;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -24,13 +25,18 @@ public class CatalogAutoConfiguration {
 
 	@Bean
 	CatalogSync catalogSync(CatalogProperties catalog, AwardsProperties awards, GatewayClient gateway,
-			StringRedisTemplate redis, MeterRegistry meters, ResourceLoader resources) {
+			StringRedisTemplate redis, RedisLeases catalogLeases, MeterRegistry meters, ResourceLoader resources) {
 		requireRulesAndCatalogAgree(catalog, awards);
 		Map<String, DesiredCatalog> desired = DesiredCatalog.compile(catalog, resources);
 		return new CatalogSync(catalog, desired, awards, gateway, new CatalogState(redis,
 				(catalog.redisKeyPrefix() != null && !catalog.redisKeyPrefix().isBlank()) ? catalog.redisKeyPrefix()
 						: awards.redisKeyPrefix()),
-				meters, Clock.systemUTC());
+				catalogLeases, meters, Clock.systemUTC());
+	}
+
+	@Bean(destroyMethod = "stop")
+	RedisLeases catalogLeases(StringRedisTemplate redis) {
+		return new RedisLeases(redis);
 	}
 
 	@Bean

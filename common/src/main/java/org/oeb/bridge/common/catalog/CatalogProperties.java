@@ -23,7 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param institutions by institution id (the same id as in {@code bridge.awards.institutions})
  * @param settleTime how long after a create whose answer was lost the next apply waits before it
  * looks the badge up in OEB (OEB may still be storing it)
- * @param leaseTimeout how long one apply may hold an institution before another replica may start
+ * @param leaseTimeout how long an apply's lease on an institution outlives a replica that stopped
+ * renewing it (it is renewed every third of it while the apply runs)
  * @param maxImageSize the largest badge image (OEB's UI takes up to 2 MB; its server takes 10 MB
  * per request, and an image travels base64-encoded)
  * @param extensionContext where OEB's extension contexts live, as OEB's UI sends them
@@ -33,7 +34,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties(prefix = "bridge.catalog", ignoreUnknownFields = false)
 public record CatalogProperties(Map<String, InstitutionCatalog> institutions,
-		@DefaultValue("2m") @NotNull Duration settleTime, @DefaultValue("10m") @NotNull Duration leaseTimeout,
+		@DefaultValue("2m") @NotNull Duration settleTime, @DefaultValue("2m") @NotNull Duration leaseTimeout,
 		@DefaultValue("2MB") @NotNull DataSize maxImageSize,
 		@DefaultValue("https://api.openbadges.education/static/extensions/") @NotNull URI extensionContext,
 		String redisKeyPrefix) {

@@ -1,12 +1,10 @@
 package org.oeb.bridge.common.catalog;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
@@ -14,7 +12,7 @@ import org.springframework.data.redis.core.script.DefaultRedisScript;
 /**
  * What the bridge knows of an institution's catalog in OEB, in Redis: each key's entityId (active
  * or retired badge classes, active or archived learning paths), the image last sent per badge,
- * the creates sent whose answer may have been lost, and the lease of the one apply running.
+ * and the creates sent whose answer may have been lost.
  * The keys carry the institution as a hash tag, like the award ledger's.
  */
 final class CatalogState {
@@ -47,11 +45,6 @@ final class CatalogState {
 			return 1
 			""", Long.class);
 
-	private static final DefaultRedisScript<Long> RELEASE = new DefaultRedisScript<>("""
-			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-			return 0
-			""", Long.class);
-
 	private final StringRedisTemplate redis;
 
 	private final String prefix;
@@ -79,15 +72,9 @@ final class CatalogState {
 		return new Changes(institution);
 	}
 
-	/** Takes the institution's apply lease; empty when another apply holds it. */
-	Optional<String> lease(String institution, Duration timeout) {
-		String token = UUID.randomUUID().toString();
-		Boolean taken = this.redis.opsForValue().setIfAbsent(base(institution) + "lease", token, timeout);
-		return Boolean.TRUE.equals(taken) ? Optional.of(token) : Optional.empty();
-	}
-
-	void release(String institution, String token) {
-		this.redis.execute(RELEASE, List.of(base(institution) + "lease"), token);
+	/** The key of the lease one apply of the institution holds. */
+	String leaseKey(String institution) {
+		return base(institution) + "lease";
 	}
 
 	/** Several changes to the state, written in one atomic step. */

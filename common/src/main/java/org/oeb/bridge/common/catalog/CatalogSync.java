@@ -23,6 +23,7 @@ import org.oeb.bridge.common.catalog.CatalogPlan.FieldChange;
 import org.oeb.bridge.common.catalog.DesiredCatalog.DesiredBadge;
 import org.oeb.bridge.common.catalog.DesiredCatalog.DesiredPath;
 import org.oeb.bridge.common.issuance.GatewayClient;
+import org.oeb.bridge.common.leases.RedisLeases;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -58,6 +59,8 @@ public class CatalogSync {
 
 	private final CatalogState state;
 
+	private final RedisLeases leases;
+
 	private final MeterRegistry meters;
 
 	private final Clock clock;
@@ -65,12 +68,13 @@ public class CatalogSync {
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	CatalogSync(CatalogProperties properties, Map<String, DesiredCatalog> catalogs, AwardsProperties awards,
-			GatewayClient gateway, CatalogState state, MeterRegistry meters, Clock clock) {
+			GatewayClient gateway, CatalogState state, RedisLeases leases, MeterRegistry meters, Clock clock) {
 		this.properties = properties;
 		this.catalogs = catalogs;
 		this.awards = awards;
 		this.gateway = gateway;
 		this.state = state;
+		this.leases = leases;
 		this.meters = meters;
 		this.clock = clock;
 	}
@@ -92,9 +96,11 @@ public class CatalogSync {
 	 */
 	public CatalogPlan apply(String institution) {
 		DesiredCatalog catalog = catalog(institution);
-		String lease = this.state.lease(institution, this.properties.leaseTimeout())
-			.orElseThrow(() -> new ApplyRunning(institution));
-		try {
+		RedisLeases.Lease lease = this.leases.acquire(this.state.leaseKey(institution), this.properties.leaseTimeout());
+		if (lease == null) {
+			throw new ApplyRunning(institution);
+		}
+		try (lease) {
 			CatalogPlan plan = plan(catalog, new Reads(catalog));
 			List<Change> done = new ArrayList<>();
 			for (Change change : plan.changes()) {
@@ -112,9 +118,6 @@ public class CatalogSync {
 				done.add(applied);
 			}
 			return new CatalogPlan(institution, catalog.issuer(), List.copyOf(done));
-		}
-		finally {
-			this.state.release(institution, lease);
 		}
 	}
 
@@ -157,7 +160,7 @@ public class CatalogSync {
 		removed.addAll(known.retired().keySet());
 		removed.removeAll(catalog.badges().keySet());
 		removed.forEach((key) -> changes.add(planBadgeRemoval(catalog.institution(), key,
-				known.badges().getOrDefault(key, known.retired().get(key)), known.retired().containsKey(key))));
+				known.badges().getOrDefault(key, known.retired().get(key)), known.retired().containsKey(key), reads)));
 		return new CatalogPlan(institution, catalog.issuer(), List.copyOf(changes));
 	}
 
@@ -175,10 +178,13 @@ public class CatalogSync {
 		if (id == null) {
 			return planBadgeCreate(catalog, badge, known, reads);
 		}
-		String current = id;
-		OebAnswer answer = OebAnswer.of(() -> this.gateway.badgeClass(catalog.institution(), badgeId(current),
-				apiKey(catalog.institution())));
-		if (answer.status() == 404) {
+		List<JsonNode> classes = reads.badgeClasses();
+		if (classes == null) {
+			return new Change(BADGE, badge.key(), Action.BLOCKED, id, List.of(), "cannot list the issuer's badge "
+					+ "classes: " + reads.problem(), null);
+		}
+		JsonNode actual = reads.badgeClass(id);
+		if (actual == null) {
 			if (!known.badges().containsKey(badge.key()) && !known.retired().containsKey(badge.key())) {
 				return new Change(BADGE, badge.key(), Action.BLOCKED, id, List.of(), "OEB knows no badge class " + id
 						+ " of this institution's issuer (entity-id)", null);
@@ -188,11 +194,7 @@ public class CatalogSync {
 					"badge class " + id + " is gone from OEB; " + ((create.note() != null) ? create.note()
 							: "it is created again"), null);
 		}
-		if (!answer.ok()) {
-			return new Change(BADGE, badge.key(), Action.BLOCKED, id, List.of(), "cannot read it from OEB: "
-					+ answer.problem(), null);
-		}
-		List<FieldChange> fields = badgeDiff(badge, answer.result(), known.images().get(badge.key()));
+		List<FieldChange> fields = badgeDiff(badge, actual, known.images().get(badge.key()));
 		boolean recorded = known.badges().containsKey(badge.key()) && Objects.equals(known.badges().get(badge.key()), id);
 		Action action = (fields.isEmpty() && recorded) ? Action.UNCHANGED : Action.UPDATE;
 		return new Change(BADGE, badge.key(), action, id, fields, note, null);
@@ -231,14 +233,13 @@ public class CatalogSync {
 				"found the badge class an interrupted create stored at " + text(found.get().path("createdAt")), null);
 	}
 
-	private Change planBadgeRemoval(String institution, String key, String id, boolean retired) {
-		OebAnswer answer = OebAnswer.of(() -> this.gateway.badgeClass(institution, badgeId(id), apiKey(institution)));
-		if (answer.status() == 404) {
-			return new Change(BADGE, key, Action.FORGET, id, List.of(), "removed from the catalog and gone from OEB",
-					null);
+	private Change planBadgeRemoval(String institution, String key, String id, boolean retired, Reads reads) {
+		if (reads.badgeClasses() == null) {
+			return new Change(BADGE, key, Action.BLOCKED, id, List.of(), "cannot list the issuer's badge classes: "
+					+ reads.problem(), null);
 		}
-		if (!answer.ok()) {
-			return new Change(BADGE, key, Action.BLOCKED, id, List.of(), "cannot read it from OEB: " + answer.problem(),
+		if (reads.badgeClass(id) == null) {
+			return new Change(BADGE, key, Action.FORGET, id, List.of(), "removed from the catalog and gone from OEB",
 					null);
 		}
 		OebAnswer awarded = OebAnswer.of(() -> this.gateway.activeAwards(institution, id, apiKey(institution), 1));
@@ -789,6 +790,12 @@ public class CatalogSync {
 				}
 			}
 			return this.paths;
+		}
+
+		/** One of the issuer's badge classes, or {@code null} when OEB lists none of that id. */
+		JsonNode badgeClass(String id) {
+			return badgeClasses().stream().filter((candidate) -> id.equals(text(candidate.path("entityId")))).findFirst()
+				.orElse(null);
 		}
 
 		String problem() {

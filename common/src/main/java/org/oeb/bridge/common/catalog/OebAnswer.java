@@ -60,8 +60,7 @@ record OebAnswer(int status, JsonNode body, String text) {
 	 * gateway or server failure.
 	 */
 	boolean ambiguous() {
-		return this.status == 0 || this.status == 502 || this.status == 503 || this.status == 504
-				|| this.status >= 500;
+		return this.status == 0 || this.status >= 500;
 	}
 
 	/** The first object of a v2 envelope. */

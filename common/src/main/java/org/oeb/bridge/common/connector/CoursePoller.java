@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.oeb.bridge.common.awards.AwardEngine;
 import org.oeb.bridge.common.connector.CourseRead.LearnerNeeds;
 import org.oeb.bridge.common.connector.CourseRead.RosterEntry;
+import org.oeb.bridge.common.leases.RedisLeases;
 import org.oeb.bridge.common.progress.LearnerProgress;
 import org.oeb.bridge.common.rules.RuleNeeds;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ public class CoursePoller {
 
 	private final StringRedisTemplate redis;
 
-	private final CourseLeases leases;
+	private final RedisLeases leases;
 
 	private final MeterRegistry meters;
 
@@ -70,7 +71,7 @@ public class CoursePoller {
 		this.source = sites.source();
 		this.engine = engine;
 		this.redis = redis;
-		this.leases = new CourseLeases(redis);
+		this.leases = new RedisLeases(redis);
 		this.meters = meters;
 		this.prefix = keyPrefix;
 	}
@@ -83,7 +84,7 @@ public class CoursePoller {
 		if (!this.sites.status(institution).pollable()) {
 			return CycleReport.SKIPPED;
 		}
-		CourseLeases.Lease lease = this.leases.acquire(key(institution, "lease:" + course),
+		RedisLeases.Lease lease = this.leases.acquire(key(institution, "lease:" + course),
 				this.source.settings(institution).leaseTimeout());
 		if (lease == null) {
 			return CycleReport.SKIPPED;
@@ -113,7 +114,7 @@ public class CoursePoller {
 		}
 	}
 
-	private CycleReport cycle(String institution, String course, boolean sweep, CourseLeases.Lease lease) {
+	private CycleReport cycle(String institution, String course, boolean sweep, RedisLeases.Lease lease) {
 		RuleNeeds needs = RuleNeeds.of(this.engine.rules(institution), course);
 		if (needs.allRules().isEmpty()) {
 			return CycleReport.SKIPPED;

@@ -25,6 +25,7 @@ import org.oeb.bridge.common.awards.AwardsProperties;
 import org.oeb.bridge.common.awards.PipelineFixture;
 import org.oeb.bridge.common.catalog.CatalogPlan.Action;
 import org.oeb.bridge.common.issuance.GatewayClient;
+import org.oeb.bridge.common.leases.RedisLeases;
 import org.oeb.bridge.testing.FakeOeb;
 import tools.jackson.databind.JsonNode;
 
@@ -81,6 +82,9 @@ class CatalogApplyTests {
 
 	@Autowired
 	private MockMvc mvc;
+
+	@Autowired
+	private RedisLeases leases;
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
@@ -296,10 +300,12 @@ class CatalogApplyTests {
 	@Test
 	void onlyOneApplyOfAnInstitutionRunsAtATime() {
 		Catalog catalog = newCatalog(Map.of());
-		String lease = catalog.state().lease(INSTITUTION, Duration.ofMinutes(1)).orElseThrow();
+		RedisLeases otherReplica = new RedisLeases(this.redis);
+		RedisLeases.Lease lease = otherReplica.acquire(catalog.state().leaseKey(INSTITUTION), Duration.ofMinutes(1));
 		assertThatThrownBy(() -> catalog.sync().apply(INSTITUTION)).isInstanceOf(CatalogSync.ApplyRunning.class);
 		assertThat(oeb.storedBadgeClasses(catalog.issuer())).isEmpty();
-		catalog.state().release(INSTITUTION, lease);
+		lease.close();
+		otherReplica.stop();
 		catalog.sync().apply(INSTITUTION);
 		assertThat(oeb.storedBadgeClasses(catalog.issuer())).hasSize(4);
 	}
@@ -444,7 +450,8 @@ class CatalogApplyTests {
 				.bind("bridge.catalog", CatalogProperties.class)
 				.get();
 			return new CatalogSync(bound, DesiredCatalog.compile(bound), CatalogApplyTests.this.awards,
-					CatalogApplyTests.this.gateway, this.state, new SimpleMeterRegistry(), this.clock);
+					CatalogApplyTests.this.gateway, this.state, CatalogApplyTests.this.leases, new SimpleMeterRegistry(),
+					this.clock);
 		}
 
 		Catalog with(Map<String, String> changes) {

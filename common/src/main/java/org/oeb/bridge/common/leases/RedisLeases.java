@@ -1,4 +1,4 @@
-package org.oeb.bridge.common.connector;
+package org.oeb.bridge.common.leases;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,11 +12,11 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * One replica at a time per (institution, course): a lease in Redis, renewed while the cycle
- * runs (a first cycle over many learners takes long), released at its end. A replica that dies
- * stops renewing, and its lease lapses after {@code lease-timeout}.
+ * One replica at a time per key (a course's poll cycle, an institution's catalog apply): a lease
+ * in Redis, renewed while the work runs, released compare-and-delete at its end. A replica that
+ * dies stops renewing, and its lease lapses after the timeout.
  */
-class CourseLeases {
+public class RedisLeases {
 
 	private static final RedisScript<Long> RENEW = RedisScript.of(
 			"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end",
@@ -31,17 +31,17 @@ class CourseLeases {
 	private final String replica = UUID.randomUUID().toString();
 
 	private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "course-lease-renewal");
+		Thread thread = new Thread(task, "lease-renewal");
 		thread.setDaemon(true);
 		return thread;
 	});
 
-	CourseLeases(StringRedisTemplate redis) {
+	public RedisLeases(StringRedisTemplate redis) {
 		this.redis = redis;
 	}
 
 	/** The lease, or {@code null} when another replica holds it. */
-	Lease acquire(String key, Duration timeout) {
+	public Lease acquire(String key, Duration timeout) {
 		if (!Boolean.TRUE.equals(this.redis.opsForValue().setIfAbsent(key, this.replica, timeout))) {
 			return null;
 		}
@@ -51,12 +51,12 @@ class CourseLeases {
 		return lease;
 	}
 
-	void stop() {
+	public void stop() {
 		this.renewals.shutdownNow();
 	}
 
 	/** A held lease; closing it releases it. */
-	final class Lease implements AutoCloseable {
+	public final class Lease implements AutoCloseable {
 
 		private final String key;
 
@@ -73,7 +73,7 @@ class CourseLeases {
 
 		private void renew() {
 			try {
-				Long renewed = CourseLeases.this.redis.execute(RENEW, List.of(this.key), CourseLeases.this.replica,
+				Long renewed = RedisLeases.this.redis.execute(RENEW, List.of(this.key), RedisLeases.this.replica,
 						Long.toString(this.timeout.toMillis()));
 				if (renewed == null || renewed == 0) {
 					this.lost = true;
@@ -85,8 +85,8 @@ class CourseLeases {
 			}
 		}
 
-		/** True when the lease lapsed while the cycle ran (another replica may be polling). */
-		boolean lost() {
+		/** True when the lease lapsed while the work ran (another replica may have taken it). */
+		public boolean lost() {
 			return this.lost;
 		}
 
@@ -95,7 +95,7 @@ class CourseLeases {
 			if (this.renewal != null) {
 				this.renewal.cancel(false);
 			}
-			CourseLeases.this.redis.execute(RELEASE, List.of(this.key), CourseLeases.this.replica);
+			RedisLeases.this.redis.execute(RELEASE, List.of(this.key), RedisLeases.this.replica);
 		}
 
 	}

@@ -1,4 +1,4 @@
-package org.oeb.bridge.common.connector;
+package org.oeb.bridge.common.leases;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -15,15 +15,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A course lease outlives its timeout while its cycle runs, and lapses soon after its replica stops. */
-class CourseLeasesTests {
+class RedisLeasesTests {
 
 	private static final LettuceConnectionFactory connections = connect();
 
 	private final StringRedisTemplate redis = new StringRedisTemplate(connections);
 
-	private final CourseLeases one = new CourseLeases(this.redis);
+	private final RedisLeases one = new RedisLeases(this.redis);
 
-	private final CourseLeases another = new CourseLeases(this.redis);
+	private final RedisLeases another = new RedisLeases(this.redis);
 
 	private final String key = "test-lease-" + UUID.randomUUID();
 
@@ -50,7 +50,7 @@ class CourseLeasesTests {
 
 	@Test
 	void aLongCycleKeepsItsLeaseAndNoOtherReplicaGetsTheCourse() throws Exception {
-		try (CourseLeases.Lease lease = this.one.acquire(this.key, Duration.ofMillis(300))) {
+		try (RedisLeases.Lease lease = this.one.acquire(this.key, Duration.ofMillis(300))) {
 			assertThat(lease).isNotNull();
 			Thread.sleep(1200);
 
@@ -63,7 +63,7 @@ class CourseLeasesTests {
 
 	@Test
 	void aReplicaThatStopsRenewingLosesTheLeaseAfterTheTimeout() {
-		CourseLeases.Lease lease = this.one.acquire(this.key, Duration.ofMillis(300));
+		RedisLeases.Lease lease = this.one.acquire(this.key, Duration.ofMillis(300));
 		assertThat(lease).isNotNull();
 		this.one.stop();
 
@@ -72,7 +72,7 @@ class CourseLeasesTests {
 
 	@Test
 	void aLeaseTakenOverWhileTheCycleRanIsReportedLostAndNotReleasedForTheNewHolder() {
-		CourseLeases.Lease lease = this.one.acquire(this.key, Duration.ofMillis(300));
+		RedisLeases.Lease lease = this.one.acquire(this.key, Duration.ofMillis(300));
 		this.redis.opsForValue().set(this.key, "another-replica", Duration.ofSeconds(5));
 
 		await().atMost(Duration.ofSeconds(3)).until(lease::lost);
