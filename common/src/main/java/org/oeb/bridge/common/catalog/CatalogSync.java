@@ -46,6 +46,8 @@ public class CatalogSync {
 
 	static final String PATH = "learning-path";
 
+	private static final java.util.regex.Pattern ENTITY_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22}");
+
 	/** How far OEB's clock may be behind ours when a lost create is looked for by its creation time. */
 	private static final Duration CLOCK_SKEW = Duration.ofMinutes(2);
 
@@ -220,6 +222,7 @@ public class CatalogSync {
 		claimed.addAll(known.retired().values());
 		Optional<JsonNode> found = classes.stream()
 			.filter((candidate) -> sameName(text(candidate.path("name")), badge.name()))
+			.filter((candidate) -> entityId(candidate.path("entityId")) != null)
 			.filter((candidate) -> !claimed.contains(text(candidate.path("entityId"))))
 			.filter((candidate) -> createdAfter(candidate.path("createdAt"), intent.at()))
 			.min(java.util.Comparator.comparing((candidate) -> text(candidate.path("createdAt"))));
@@ -284,6 +287,7 @@ public class CatalogSync {
 			claimed.addAll(known.archived().values());
 			Optional<JsonNode> found = all.stream()
 				.filter((candidate) -> sameName(text(candidate.path("name")), path.name()))
+				.filter((candidate) -> entityId(candidate.path("slug")) != null)
 				.filter((candidate) -> !claimed.contains(text(candidate.path("slug"))))
 				.filter((candidate) -> !candidate.path("archived").asBoolean(false))
 				.findFirst();
@@ -345,7 +349,7 @@ public class CatalogSync {
 				body.put("image", badge.imageDataUri());
 				OebAnswer answer = OebAnswer.of(() -> this.gateway.createBadgeClass(institution, catalog.issuer(),
 						apiKey(institution), body.toString()));
-				String id = text(answer.result().path("entityId"));
+				String id = entityId(answer.result().path("entityId"));
 				if (answer.ok() && id != null) {
 					this.state.change(institution)
 						.set(CatalogState.BADGES, key, id)
@@ -453,7 +457,7 @@ public class CatalogSync {
 						.write();
 					OebAnswer answer = OebAnswer.of(() -> this.gateway.createLearningPath(institution, catalog.issuer(),
 							apiKey(institution), body.toString()));
-					String slug = text(answer.body().path("slug"));
+					String slug = entityId(answer.body().path("slug"));
 					if (answer.ok() && slug != null) {
 						this.state.change(institution)
 							.set(CatalogState.PATHS, key, slug)
@@ -695,9 +699,18 @@ public class CatalogSync {
 		return (node == null || node.isMissingNode() || node.isNull()) ? null : node.asString();
 	}
 
+	/**
+	 * An id OEB answered, if it is an entityId; anything else is never recorded, so it can never
+	 * reach a gateway path later.
+	 */
+	private static String entityId(JsonNode node) {
+		String id = text(node);
+		return (id != null && ENTITY_ID.matcher(id).matches()) ? id : null;
+	}
+
 	/** An id from Redis or configuration that goes into a gateway path: only an entityId may. */
 	private static String badgeId(String id) {
-		if (id == null || !id.matches("[A-Za-z0-9_-]{22}")) {
+		if (id == null || !ENTITY_ID.matcher(id).matches()) {
 			throw new IllegalStateException("'" + id + "' is not an OEB entityId");
 		}
 		return id;

@@ -311,6 +311,86 @@ class CatalogApplyTests {
 	}
 
 	@Test
+	void createAnsweredWithoutAnEntityIdRecordsNothingAndIsLookedUpByTheNextApply() {
+		for (String hostile : List.of("../../o/publicregister", "", "x".repeat(23), "Qs4bN3yTQoa5xNmY1aV0g%")) {
+			Catalog catalog = newCatalog(Map.of());
+			com.github.tomakehurst.wiremock.stubbing.StubMapping stub = oeb.wireMock()
+				.stubFor(com.github.tomakehurst.wiremock.client.WireMock
+					.post(com.github.tomakehurst.wiremock.client.WireMock
+						.urlPathEqualTo("/oeb/uni-a/v2/issuers/" + catalog.issuer() + "/badgeclasses"))
+					.willReturn(FakeOeb.json(201, FakeOeb.envelope("{\"entityType\":\"BadgeClass\",\"entityId\":\""
+							+ hostile + "\"}"))));
+			CatalogPlan applied = catalog.sync().apply(INSTITUTION);
+			oeb.wireMock().removeStub(stub);
+			assertThat(change(applied, "intro").outcome()).as(hostile).startsWith("unknown");
+			assertThat(catalog.state().read(INSTITUTION, CatalogState.BADGES)).as(hostile).isEmpty();
+			assertThat(catalog.state().read(INSTITUTION, CatalogState.INTENTS)).as(hostile).containsKey("badge:intro");
+			CatalogPlan later = catalog.at(Clock.offset(Clock.systemUTC(), Duration.ofHours(2))).sync()
+				.apply(INSTITUTION);
+			assertThat(change(later, "intro").note()).as(hostile).contains("did not reach OEB");
+			assertThat(oeb.storedBadgeClasses(catalog.issuer())).as(hostile).hasSize(4);
+		}
+	}
+
+	@Test
+	void twoReplicasApplyingAtOnceCreateEachBadgeClassOnce() throws Exception {
+		Catalog catalog = newCatalog(Map.of());
+		oeb.badgeClassWriteDelay(Duration.ofMillis(200));
+		int creates = oeb.badgeClassCreateCallCount();
+		RedisLeases otherReplica = new RedisLeases(this.redis);
+		java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.ExecutorService replicas = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			List<java.util.concurrent.Future<String>> outcomes = new ArrayList<>();
+			for (CatalogSync sync : List.of(catalog.sync(), catalog.sync(otherReplica))) {
+				outcomes.add(replicas.submit(() -> {
+					start.await();
+					try {
+						return sync.apply(INSTITUTION).hasChanges() ? "applied" : "nothing to do";
+					}
+					catch (CatalogSync.ApplyRunning ex) {
+						return "refused";
+					}
+				}));
+			}
+			start.countDown();
+			List<String> results = new ArrayList<>();
+			for (java.util.concurrent.Future<String> outcome : outcomes) {
+				results.add(outcome.get(60, java.util.concurrent.TimeUnit.SECONDS));
+			}
+			assertThat(results).contains("applied");
+		}
+		finally {
+			oeb.badgeClassWriteDelay(Duration.ZERO);
+			replicas.shutdownNow();
+			otherReplica.stop();
+		}
+		assertThat(oeb.badgeClassCreateCallCount() - creates).isEqualTo(4);
+		assertThat(oeb.storedBadgeClasses(catalog.issuer())).hasSize(4);
+		assertThat(oeb.learningPaths(catalog.issuer())).hasSize(1);
+	}
+
+	@Test
+	void learningPathWhoseCreateAnswerWasLostIsAdoptedNotCreatedAgain() {
+		Catalog catalog = newCatalog(Map.of());
+		catalog.sync().apply(INSTITUTION);
+		String slug = catalog.state().read(INSTITUTION, CatalogState.PATHS).get("open-science");
+		// as if OEB stored the path and the answer never came: nothing recorded but the announced create
+		catalog.state().change(INSTITUTION).delete(CatalogState.PATHS, "open-science")
+			.set(CatalogState.INTENTS, "learning-path:open-science", Long.toString(Instant.now().minusSeconds(60).toEpochMilli()))
+			.write();
+		int writes = writeCalls();
+		CatalogPlan waiting = catalog.sync().apply(INSTITUTION);
+		assertThat(change(waiting, "open-science").action()).isEqualTo(Action.WAIT);
+		CatalogPlan resumed = catalog.at(Clock.offset(Clock.systemUTC(), Duration.ofHours(2))).sync().apply(INSTITUTION);
+		assertThat(change(resumed, "open-science").note()).contains("found the learning path an interrupted create");
+		assertThat(change(resumed, "open-science").entityId()).isEqualTo(slug);
+		assertThat(writeCalls()).isEqualTo(writes);
+		assertThat(oeb.learningPaths(catalog.issuer())).hasSize(1);
+		assertThat(catalog.sync().plan(INSTITUTION).hasChanges()).isFalse();
+	}
+
+	@Test
 	void operatorsPlanAndApplyThroughTheActuatorEndpointAndRulesIssueByKey() throws Exception {
 		this.mvc.perform(get("/actuator/catalog/uni-a")).andExpect(status().isUnauthorized());
 		this.mvc.perform(get("/actuator/catalog/uni-a").with(operator("wrong"))).andExpect(status().isUnauthorized());
@@ -446,11 +526,16 @@ class CatalogApplyTests {
 		}
 
 		CatalogSync sync() {
+			return sync(CatalogApplyTests.this.leases);
+		}
+
+		/** As another replica would: with leases of its own. */
+		CatalogSync sync(RedisLeases leases) {
 			CatalogProperties bound = new Binder(new MapConfigurationPropertySource(this.properties))
 				.bind("bridge.catalog", CatalogProperties.class)
 				.get();
 			return new CatalogSync(bound, DesiredCatalog.compile(bound), CatalogApplyTests.this.awards,
-					CatalogApplyTests.this.gateway, this.state, CatalogApplyTests.this.leases, new SimpleMeterRegistry(),
+					CatalogApplyTests.this.gateway, this.state, leases, new SimpleMeterRegistry(),
 					this.clock);
 		}
 
