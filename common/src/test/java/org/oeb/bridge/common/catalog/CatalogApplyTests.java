@@ -403,8 +403,10 @@ class CatalogApplyTests {
 			.andExpect(status().isBadRequest());
 
 		// before the apply, a learner who meets the rule is not decided, and not lost either
-		this.engine.observe(PipelineFixture.completed(INSTITUTION, "60", "u-60", "lin@example.org"));
-		assertThat(oeb.issueCallsFor("lin@example.org")).isEmpty();
+		assertThat(this.engine.observe(PipelineFixture.completed(INSTITUTION, "60", "u-60", "lin@example.org")))
+			.isEmpty();
+		assertThat(this.engine.usersStillOpen(INSTITUTION, List.of("open-data-course"), List.of("u-60")))
+			.containsExactly("u-60");
 
 		this.mvc.perform(get("/actuator/catalog/uni-a").with(operator(PipelineFixture.OPERATOR_PASSWORD)))
 			.andExpect(status().isOk())
@@ -430,6 +432,12 @@ class CatalogApplyTests {
 		properties.put("bridge.catalog.institutions.uni-a.issuer", issuer);
 		List<String> args = new ArrayList<>();
 		properties.forEach((key, value) -> args.add("--" + key + "=" + value));
+		// a pending award the command's context would issue if it started the issuing workers
+		org.oeb.bridge.common.awards.AwardLedger ledger = new org.oeb.bridge.common.awards.AwardLedger(this.redis, prefix);
+		ledger.decideAll(INSTITUTION, List.of(new org.oeb.bridge.common.awards.AwardLedger.Decision(
+				org.oeb.bridge.common.awards.AwardState.PENDING,
+				new org.oeb.bridge.common.awards.Award("course-42", "u-pending", PipelineFixture.COURSE_BADGE,
+						"pending@example.org", "Pending", true, "moodle", "42", Instant.now(), Instant.now(), "[]"))));
 		int issued = oeb.issueCallCount();
 
 		Run plan = command("plan", args);
@@ -446,6 +454,7 @@ class CatalogApplyTests {
 		assertThat(command("destroy", args).exit()).isEqualTo(64);
 		assertThat(oeb.storedBadgeClasses(issuer)).hasSize(4);
 		assertThat(oeb.issueCallCount()).isEqualTo(issued);
+		assertThat(oeb.issueCallsFor("pending@example.org")).isEmpty();
 	}
 
 	private Run command(String verb, List<String> springArgs) {
