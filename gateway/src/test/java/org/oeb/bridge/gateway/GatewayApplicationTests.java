@@ -1,23 +1,35 @@
 package org.oeb.bridge.gateway;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.oeb.bridge.gateway.token.InstitutionTokens;
 import org.oeb.bridge.testing.FakeOeb;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.NettyDataBuffer;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -26,6 +38,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.ServerWebExchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +60,9 @@ class GatewayApplicationTests {
 
 	@Autowired
 	private InstitutionTokens tokens;
+
+	@Autowired
+	private Queue<ByteBuf> cachedBodies;
 
 	@LocalServerPort
 	private int port;
@@ -234,6 +250,36 @@ class GatewayApplicationTests {
 		List<LoggedRequest> upstream = oeb.apiRequests();
 		assertThat(upstream).hasSize(2);
 		assertThat(upstream).allSatisfy((request) -> assertThat(request.getBodyAsString()).contains("retry@b.de"));
+	}
+
+	@Test
+	void theBodyKeptForA401RetryIsReleasedWhenTheCallEnds() throws InterruptedException {
+		this.cachedBodies.clear();
+		this.client.post()
+			.uri("/oeb/uni-a" + ISSUE_PATH)
+			.header("X-Api-Key", TestInstitutions.KEY_A)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"recipient\":{\"identity\":\"kept@b.de\",\"type\":\"email\"}}")
+			.exchange()
+			.expectStatus()
+			.isCreated();
+		oeb.revokeAllTokens();
+		this.client.post()
+			.uri("/oeb/uni-a" + ISSUE_PATH)
+			.header("X-Api-Key", TestInstitutions.KEY_A)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"recipient\":{\"identity\":\"retried@b.de\",\"type\":\"email\"}}")
+			.exchange()
+			.expectStatus()
+			.isCreated();
+
+		// a pooled buffer that is never released is lost to the pool: the gateway's direct memory would grow per call
+		assertThat(this.cachedBodies).hasSizeGreaterThanOrEqualTo(2);
+		Instant deadline = Instant.now().plusSeconds(5);
+		while (this.cachedBodies.stream().anyMatch((buffer) -> buffer.refCnt() > 0) && Instant.now().isBefore(deadline)) {
+			Thread.sleep(20);
+		}
+		assertThat(this.cachedBodies).allSatisfy((buffer) -> assertThat(buffer.refCnt()).isZero());
 	}
 
 	@Test
@@ -479,6 +525,39 @@ class GatewayApplicationTests {
 	private static String onlyIssuedToken() {
 		assertThat(oeb.issuedTokens()).hasSize(1);
 		return oeb.issuedTokens().iterator().next();
+	}
+
+	/** Sees the request body the gateway keeps for a retry, to check that it is given back. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class CachedBodyProbe {
+
+		@Bean
+		Queue<ByteBuf> cachedBodies() {
+			return new ConcurrentLinkedQueue<>();
+		}
+
+		@Bean
+		GlobalFilter cachedBodyProbe(Queue<ByteBuf> cachedBodies) {
+			return new OrderedCachedBodyProbe(cachedBodies);
+		}
+
+	}
+
+	private record OrderedCachedBodyProbe(Queue<ByteBuf> cachedBodies) implements GlobalFilter, Ordered {
+
+		@Override
+		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+			if (exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR) instanceof NettyDataBuffer body) {
+				this.cachedBodies.add(body.getNativeBuffer());
+			}
+			return chain.filter(exchange);
+		}
+
+		@Override
+		public int getOrder() {
+			return 0;
+		}
+
 	}
 
 	private List<Integer> concurrentGets(String path, String apiKey, int count) {
