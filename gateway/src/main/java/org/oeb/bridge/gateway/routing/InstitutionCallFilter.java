@@ -21,7 +21,6 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -102,12 +101,10 @@ final class InstitutionCallFilter implements GatewayFilter {
 	}
 
 	private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, String token) {
-		ServerHttpRequest request = exchange.getRequest()
-			.mutate()
-			.headers((headers) -> headers.setBearerAuth(token))
-			.build();
+		// CredentialHeadersFilter puts it on the upstream request
+		exchange.getAttributes().put(CredentialHeadersFilter.BEARER_TOKEN_ATTR, token);
 		Timer.Sample sample = Timer.start(this.meters);
-		return chain.filter(exchange.mutate().request(request).build())
+		return chain.filter(exchange)
 			.doOnSuccess((done) -> record(sample, statusOf(exchange)))
 			.doOnError((ex) -> record(sample, ex.getClass().getSimpleName()));
 	}

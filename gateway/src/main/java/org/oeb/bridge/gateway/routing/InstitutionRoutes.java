@@ -13,6 +13,7 @@ import org.oeb.bridge.gateway.web.ErrorResponses;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.event.EnableBodyCachingEvent;
 import org.springframework.cloud.gateway.filter.AdaptCachedBodyGlobalFilter;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.cloud.gateway.support.RouteMetadataUtils;
@@ -66,6 +67,16 @@ class InstitutionRoutes {
 					HttpStatus.NOT_FOUND, "unknown_route", "No institution is served on this path")))
 			.uri("no://institution"));
 		return routes.build();
+	}
+
+	@Bean
+	HttpHeadersFilter credentialRequestHeaders() {
+		return new CredentialHeadersFilter(HttpHeadersFilter.Type.REQUEST);
+	}
+
+	@Bean
+	HttpHeadersFilter credentialResponseHeaders() {
+		return new CredentialHeadersFilter(HttpHeadersFilter.Type.RESPONSE);
 	}
 
 	/** OEB's timeouts, on the connection itself, for every route. */
