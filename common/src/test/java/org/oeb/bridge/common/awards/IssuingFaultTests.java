@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -155,6 +157,64 @@ class IssuingFaultTests {
 		assertThat(award(waiting)).containsEntry("issuedBy", "issue");
 		assertThat(Duration.ofNanos(System.nanoTime() - next)).isLessThan(Duration.ofSeconds(15));
 		users.forEach((user) -> assertThat(oeb.issueCallsFor(email(user))).hasSize(1));
+	}
+
+	@Test
+	void aStoppingReplicaHandsBackAClaimedJobItHadNotSentSoTheNextReplicaIssuesItLongBeforeATakeover() {
+		oeb.issueDelay(Duration.ofSeconds(3)).lookupDelay(Duration.ofSeconds(2));
+		// a takeover could not explain anything this test sees
+		Map<String, String> twoAtATime = Map.of("bridge.issuance.max-in-flight", "2", "bridge.issuance.takeover-after",
+				"60s", "bridge.issuance.request-timeout", "5s", "bridge.issuance.settle-time", "6s");
+		String sending = users(1).get(0);
+		String lookingUp = users(1).get(0);
+		this.ledger.decide("uni-a", AwardState.PENDING, award42(sending));
+		this.ledger.decide("uni-a", AwardState.PENDING, award42(lookingUp));
+		// decided while the ledger was incomplete: claimed, but looked up before anything is sent
+		redis.opsForHash().put(this.ledger.keys("uni-a").award("course-42", lookingUp), "unverified", "1");
+		ConfigurableApplicationContext stopping = engine(twoAtATime);
+		await().atMost(Duration.ofSeconds(10)).until(() -> oeb.issueCallsFor(email(sending)).size() == 1
+				&& oeb.lookupCallCount() == 1);
+		assertThat(award(lookingUp)).containsKey("owner");
+
+		stopping.close();
+
+		assertThat(award(sending)).containsEntry("state", "issued").containsEntry("issuedBy", "issue");
+		assertThat(award(lookingUp)).containsEntry("state", "pending").doesNotContainKey("owner");
+		assertThat(oeb.issueCallsFor(email(lookingUp))).isEmpty();
+
+		oeb.issueDelay(Duration.ZERO).lookupDelay(Duration.ZERO);
+		long next = System.nanoTime();
+		ConfigurableApplicationContext nextReplica = engine(twoAtATime);
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(award(lookingUp)).containsEntry("state",
+				"issued"));
+		assertThat(Duration.ofNanos(System.nanoTime() - next)).isLessThan(Duration.ofSeconds(15));
+		assertThat(award(lookingUp)).containsEntry("issuedBy", "issue");
+		assertThat(oeb.issueCallsFor(email(lookingUp))).hasSize(1);
+		assertThat(oeb.issueCallsFor(email(sending))).hasSize(1);
+		assertThat(nextReplica.getBean(MeterRegistry.class).find("bridge.awards.taken_over").counter()).isNull();
+	}
+
+	@Test
+	void anAwardOebStoresWhileTheCallEndsIn502Or504OrAResetIsFoundByLookUpAfterTheSettleTimeNotSentAgain() {
+		// the gateway's proxy gives up (502, 504) or the connection breaks while OEB goes on and stores the award
+		oeb.issueDelay(Duration.ofMillis(1500)).failWhileStoring(502, 1).failWhileStoring(504, 1).failWhileStoring(0, 1);
+		AwardEngine engine = engine(Map.of()).getBean(AwardEngine.class);
+		List<String> users = users(3);
+
+		engine.observeAll(users.stream().map(IssuingFaultTests::completed).toList());
+
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> users
+			.forEach((user) -> assertThat(award(user)).containsEntry("state", "issued")));
+		assertThat(oeb.issueCallCount()).isEqualTo(3);
+		for (String user : users) {
+			assertThat(oeb.issueCallsFor(email(user))).as(user).hasSize(1);
+			assertThat(oeb.assertionsFor(email(user))).as(user).singleElement()
+				.satisfies((stored) -> assertThat(stored.entityId()).isEqualTo(award(user).get("assertion")));
+			assertThat(award(user)).as(user).containsEntry("issuedBy", "look-up");
+			long posted = oeb.issueCallsFor(email(user)).get(0).getLoggedDate().getTime();
+			assertThat(lookUpsOf(email(user))).as(user).isNotEmpty().allSatisfy((lookUp) -> assertThat(
+					lookUp.getLoggedDate().getTime() - posted).isGreaterThanOrEqualTo(3900));
+		}
 	}
 
 	@Test
@@ -389,6 +449,12 @@ class IssuingFaultTests {
 		return Map.of(b + "gateway-api-key", PipelineFixture.API_KEY, b + "rules[0].id", "course-42",
 				b + "rules[0].badge-class", PipelineFixture.COURSE_BADGE, b + "rules[0].when",
 				"course-completed(course=42)");
+	}
+
+	private static List<LoggedRequest> lookUpsOf(String email) {
+		return oeb.wireMock()
+			.findAll(WireMock.getRequestedFor(WireMock.urlPathMatching("/oeb/[^/]+/v2/badgeclasses/[^/]+/assertions"))
+				.withQueryParam("recipient", WireMock.equalTo(email)));
 	}
 
 	private void flushBridgeKeys() {
