@@ -161,10 +161,10 @@ class IssuingFaultTests {
 
 	@Test
 	void aStoppingReplicaHandsBackAClaimedJobItHadNotSentSoTheNextReplicaIssuesItLongBeforeATakeover() {
-		oeb.issueDelay(Duration.ofSeconds(3)).lookupDelay(Duration.ofSeconds(2));
+		oeb.issueDelay(Duration.ofSeconds(4)).lookupDelay(Duration.ofSeconds(3));
 		// a takeover could not explain anything this test sees
 		Map<String, String> twoAtATime = Map.of("bridge.issuance.max-in-flight", "2", "bridge.issuance.takeover-after",
-				"60s", "bridge.issuance.request-timeout", "5s", "bridge.issuance.settle-time", "6s");
+				"60s", "bridge.issuance.request-timeout", "6s", "bridge.issuance.settle-time", "7s");
 		String sending = users(1).get(0);
 		String lookingUp = users(1).get(0);
 		this.ledger.decide("uni-a", AwardState.PENDING, award42(sending));
@@ -212,8 +212,9 @@ class IssuingFaultTests {
 				.satisfies((stored) -> assertThat(stored.entityId()).isEqualTo(award(user).get("assertion")));
 			assertThat(award(user)).as(user).containsEntry("issuedBy", "look-up");
 			long posted = oeb.issueCallsFor(email(user)).get(0).getLoggedDate().getTime();
+			// settle-time (4 s) after the POST was sent, less what a busy machine takes to send it
 			assertThat(lookUpsOf(email(user))).as(user).isNotEmpty().allSatisfy((lookUp) -> assertThat(
-					lookUp.getLoggedDate().getTime() - posted).isGreaterThanOrEqualTo(3900));
+					lookUp.getLoggedDate().getTime() - posted).isGreaterThanOrEqualTo(3000));
 		}
 	}
 

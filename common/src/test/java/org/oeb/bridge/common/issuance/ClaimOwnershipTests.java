@@ -45,6 +45,10 @@ class ClaimOwnershipTests {
 
 	private static StringRedisTemplate redis;
 
+	/** Calls of 3 s fit in, leaving the test time to act while one is in flight. */
+	private static final Map<String, String> PATIENT_CALLS = Map.of("bridge.issuance.request-timeout", "5s",
+			"bridge.issuance.settle-time", "6s");
+
 	private final String prefix = "test-ownership-" + UUID.randomUUID();
 
 	private final List<ConfigurableApplicationContext> engines = new ArrayList<>();
@@ -102,8 +106,8 @@ class ClaimOwnershipTests {
 
 	@Test
 	void aWorkerThatLostItsClaimHasItsLateOutcomeRefusedAndTheNewOwnerFindsTheAwardByLookUp() {
-		oeb.issueDelay(Duration.ofSeconds(2));
-		ConfigurableApplicationContext replica = engine(Map.of());
+		oeb.issueDelay(Duration.ofSeconds(3));
+		ConfigurableApplicationContext replica = engine(PATIENT_CALLS);
 		String user = users(1).get(0);
 		this.ledger.decide("uni-a", AwardState.PENDING, award42(user));
 		await().atMost(Duration.ofSeconds(10)).until(() -> oeb.issueCallsFor(email(user)).size() == 1);
@@ -130,12 +134,12 @@ class ClaimOwnershipTests {
 
 	@Test
 	void aWorkerWhoseFenceIsStaleSendsNothingEvenWhenItsOwnReplicaClaimedTheJobAgain() {
-		oeb.lookupDelay(Duration.ofSeconds(2));
+		oeb.lookupDelay(Duration.ofSeconds(3));
 		String user = users(1).get(0);
 		this.ledger.decide("uni-a", AwardState.PENDING, award42(user));
 		// decided while the ledger was incomplete: looked up before it is sent
 		redis.opsForHash().put(this.ledger.keys("uni-a").award("course-42", user), "unverified", "1");
-		ConfigurableApplicationContext replica = engine(Map.of());
+		ConfigurableApplicationContext replica = engine(PATIENT_CALLS);
 		await().atMost(Duration.ofSeconds(10)).until(() -> oeb.lookupCallCount() == 1);
 		String worker = award(user).get("owner");
 
