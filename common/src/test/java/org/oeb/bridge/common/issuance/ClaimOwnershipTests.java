@@ -164,7 +164,8 @@ class ClaimOwnershipTests {
 	 * script as {@code consumer}, as a reader taking over a silent worker's job does.
 	 */
 	private ClaimedJob takeOver(String user, String consumer) {
-		JobStream stream = new JobStream(redis, this.ledger, Duration.ofSeconds(2));
+		// leased longer than the call in flight lasts, so that the first worker answers while the new claim holds
+		JobStream stream = new JobStream(redis, this.ledger, Duration.ofSeconds(4));
 		String award = this.ledger.keys("uni-a").award("course-42", user);
 		List<ClaimedJob> taken = new ArrayList<>();
 		await().atMost(Duration.ofSeconds(2)).until(() -> {
