@@ -34,7 +34,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * phases per OEB latency: deciding (pages of observations, each achievement seen
  * {@code repeats} times, issuing paused) and issuing (the queued awards, until OEB holds all).
  * Each phase reports its overall rate and its steady rate (after the first fifth), and the
- * run checks that every achievement reached OEB exactly once.
+ * run checks that every achievement reached OEB exactly once, and fails (exits non-zero) when one
+ * did not.
  *
  * <p>
  * {@code ./mvnw -q -pl common -am -Ppipeline-benchmark -DskipTests verify -Dbenchmark.awards=10000}
@@ -61,6 +62,14 @@ public final class AwardPipelineBenchmark {
 			rows.add(run(oeb, Duration.ofMillis(200), slowAwards, repeats, inFlight));
 		}
 		print(rows, repeats, inFlight);
+		if (!everyAchievementIssuedOnce(rows)) {
+			// exec:java fails the build on it, and a plain java run exits with 1
+			throw new IllegalStateException("MISMATCH: issue calls per achievement differ from 1.000 (see the table)");
+		}
+	}
+
+	private static boolean everyAchievementIssuedOnce(List<Map<String, Object>> rows) {
+		return rows.stream().allMatch((row) -> (double) row.get("issueCallsPerAchievement") == 1.0);
 	}
 
 	private static Map<String, Object> run(FakeOeb oeb, Duration latency, int awards, int repeats, int inFlight)
@@ -143,8 +152,8 @@ public final class AwardPipelineBenchmark {
 					row.get("awards"), row.get("observationsPerSecond"), row.get("observationsPerSecondSteady"),
 					row.get("awardsPerSecond"), row.get("awardsPerSecondSteady"), row.get("issueCallsPerAchievement"));
 		}
-		boolean once = rows.stream().allMatch((row) -> (double) row.get("issueCallsPerAchievement") == 1.0);
-		System.out.println(once ? "every achievement issued exactly once" : "MISMATCH: see the last column");
+		System.out.println(everyAchievementIssuedOnce(rows) ? "every achievement issued exactly once"
+				: "MISMATCH: see the last column");
 	}
 
 	private static String[] arguments(FakeOeb oeb, String prefix, int inFlight) {

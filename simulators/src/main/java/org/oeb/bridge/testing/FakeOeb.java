@@ -104,6 +104,8 @@ public final class FakeOeb implements AutoCloseable {
 
 	private volatile Duration issueDelay = Duration.ZERO;
 
+	private volatile Duration lookupDelay = Duration.ZERO;
+
 	private final Map<String, String> badgeClassJson = new ConcurrentHashMap<>();
 
 	private final Map<String, Instant> badgeClassUpdatedAt = new ConcurrentHashMap<>();
@@ -291,7 +293,7 @@ public final class FakeOeb implements AutoCloseable {
 	/** The next {@code times} issue calls fail with {@code status} (and optional Retry-After seconds). */
 	public FakeOeb failIssuing(int status, int times, Integer retryAfterSeconds) {
 		for (int i = 0; i < times; i++) {
-			this.issueFailures.add(new IssueFailure(status, retryAfterSeconds, false));
+			this.issueFailures.add(new IssueFailure(status, retryAfterSeconds, false, false));
 		}
 		return this;
 	}
@@ -299,7 +301,20 @@ public final class FakeOeb implements AutoCloseable {
 	/** The next {@code times} issue calls store the award (and "mail" it), then drop the connection. */
 	public FakeOeb storeThenDropConnection(int times) {
 		for (int i = 0; i < times; i++) {
-			this.issueFailures.add(new IssueFailure(0, null, true));
+			this.issueFailures.add(new IssueFailure(0, null, true, false));
+		}
+		return this;
+	}
+
+	/**
+	 * The next {@code times} issue calls are answered {@code status} (0: the connection is reset)
+	 * at once, while OEB goes on with the call and stores the award when it is done (after the
+	 * {@link #issueDelay issue delay}): a proxy in front of OEB that gave up (502, 504), or a
+	 * connection that broke while OEB was still rendering and mailing.
+	 */
+	public FakeOeb failWhileStoring(int status, int times) {
+		for (int i = 0; i < times; i++) {
+			this.issueFailures.add(new IssueFailure(status, null, true, true));
 		}
 		return this;
 	}
@@ -307,6 +322,12 @@ public final class FakeOeb implements AutoCloseable {
 	/** How long an issue call takes (OEB renders the PDF and sends the mail inside it). */
 	public FakeOeb issueDelay(Duration delay) {
 		this.issueDelay = delay;
+		return this;
+	}
+
+	/** How long a look-up of awards ({@code GET …/assertions}) takes; it reads what OEB holds when it arrives. */
+	public FakeOeb lookupDelay(Duration delay) {
+		this.lookupDelay = delay;
 		return this;
 	}
 
@@ -680,6 +701,7 @@ public final class FakeOeb implements AutoCloseable {
 		this.assertionsByRecipient.clear();
 		this.issueFailures.clear();
 		this.issueDelay = Duration.ZERO;
+		this.lookupDelay = Duration.ZERO;
 		this.expiresIn.clear();
 		this.learningPaths.clear();
 		this.embedUrls.clear();
@@ -768,7 +790,11 @@ public final class FakeOeb implements AutoCloseable {
 	private record IssuedToken(String clientId, Set<String> scopes, Instant expiresAt) {
 	}
 
-	private record IssueFailure(int status, Integer retryAfterSeconds, boolean storeThenDrop) {
+	/**
+	 * One issue call's failure: {@code status} 0 resets the connection; {@code stores}: OEB stores
+	 * the award all the same; {@code answersAtOnce}: the failure comes before OEB is done.
+	 */
+	private record IssueFailure(int status, Integer retryAfterSeconds, boolean stores, boolean answersAtOnce) {
 	}
 
 	/** An award as OEB stores it. */
@@ -1568,12 +1594,14 @@ public final class FakeOeb implements AutoCloseable {
 				.filter((stored) -> includeExpired || stored.expires() == null || stored.expires().isAfter(now))
 				.map(FakeOeb.this::assertionJson)
 				.toList();
-			return json(200, envelope(found.toArray(String[]::new))).build();
+			return json(200, envelope(found.toArray(String[]::new)))
+				.withFixedDelay((int) FakeOeb.this.lookupDelay.toMillis())
+				.build();
 		}
 
 		private ResponseDefinition issue(LoggedRequest request, String badgeClass) {
 			IssueFailure failure = FakeOeb.this.issueFailures.poll();
-			if (failure != null && !failure.storeThenDrop()) {
+			if (failure != null && !failure.stores()) {
 				ResponseDefinitionBuilder response = (failure.status() >= 500)
 						? WireMock.aResponse().withStatus(failure.status()).withHeader("Content-Type", "text/html")
 							.withBody("<html><body>Server Error</body></html>")
@@ -1618,8 +1646,17 @@ public final class FakeOeb implements AutoCloseable {
 				}, delay.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			if (failure != null) {
-				return WireMock.aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)
-					.withFixedDelay((int) delay.toMillis()).build();
+				int answerDelay = failure.answersAtOnce() ? 0 : (int) delay.toMillis();
+				if (failure.status() == 0) {
+					return WireMock.aResponse()
+						.withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)
+						.withFixedDelay(answerDelay)
+						.build();
+				}
+				return WireMock.aResponse().withStatus(failure.status()).withHeader("Content-Type", "text/html")
+					.withBody("<html><body><h1>" + failure.status() + "</h1></body></html>")
+					.withFixedDelay(answerDelay)
+					.build();
 			}
 			return json(201, envelope(FakeOeb.this.assertionJson(assertion))).withFixedDelay((int) delay.toMillis()).build();
 		}

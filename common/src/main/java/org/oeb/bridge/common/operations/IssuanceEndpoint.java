@@ -150,13 +150,13 @@ public class IssuanceEndpoint {
 		if ("discard".equals(action)) {
 			return this.ledger.discard(institution, rule, user);
 		}
-		String badgeClass = this.awards.institutions()
-			.get(institution)
-			.rules()
+		// the class the rule issues today, as a decision would resolve it: its entityId, or the class its catalog
+		// key was applied as; the stored one when the rule is gone or its key not applied
+		String badgeClass = this.engine.rules(institution)
 			.stream()
 			.filter((candidate) -> candidate.id().equals(rule))
-			.map(AwardsProperties.RuleProperties::badgeClass)
 			.findFirst()
+			.flatMap((candidate) -> this.engine.badgeClassOf(institution, candidate))
 			.orElse(null);
 		return this.ledger.replay(institution, rule, user, badgeClass);
 	}

@@ -3,6 +3,7 @@ package org.oeb.bridge.common.awards;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.oeb.bridge.common.AwardsTestApplication;
+import org.oeb.bridge.common.operations.IssuanceEndpoint;
 import org.oeb.bridge.common.progress.LearnerProgress;
 import org.oeb.bridge.testing.FakeOeb;
 
@@ -248,6 +250,31 @@ class AwardPipelineTests {
 	}
 
 	@Test
+	void replayAfterTheRulesBadgeClassWasChangedInTheConfigurationIssuesTodaysClass() {
+		String user = user();
+		String email = user + "@uni-a.example";
+		// the rule's badge class was deleted in OEB: its award dies with a 404
+		oeb.removeBadgeClass(PipelineFixture.COURSE_BADGE);
+		this.engine.observe(PipelineFixture.completed("uni-a", "42", user, email));
+		awaitState("course-42", user, AwardState.DEAD);
+		String replacement = "ReplacementBadge00000A";
+		oeb.badgeClass(replacement);
+
+		// a replica started with the rule naming the replacement replays the dead letter
+		try (ConfigurableApplicationContext today = secondEngine(
+				Map.of("bridge.awards.institutions.uni-a.rules[0].badge-class", replacement))) {
+			assertThat(today.getBean(IssuanceEndpoint.class).act("uni-a", "replay", "course-42", user, null).getStatus())
+				.isEqualTo(200);
+			awaitState("course-42", user, AwardState.ISSUED);
+		}
+
+		assertThat(award("course-42", user)).containsEntry("badgeClass", replacement);
+		assertThat(oeb.assertionsFor(email)).singleElement()
+			.satisfies((stored) -> assertThat(stored.badgeClass()).isEqualTo(replacement));
+		assertThat(oeb.issueCallsFor(email)).hasSize(2);
+	}
+
+	@Test
 	void discardedDeadLetterIsNeverIssued() throws Exception {
 		String user = deadAfterA400("@uni-a.example");
 
@@ -463,8 +490,14 @@ class AwardPipelineTests {
 	}
 
 	private ConfigurableApplicationContext secondEngine() {
+		return secondEngine(Map.of());
+	}
+
+	private ConfigurableApplicationContext secondEngine(Map<String, String> overrides) {
+		Map<String, String> properties = new LinkedHashMap<>(PipelineFixture.properties(oeb, REDIS_PREFIX));
+		properties.putAll(overrides);
 		List<String> args = new ArrayList<>();
-		PipelineFixture.properties(oeb, REDIS_PREFIX).forEach((key, value) -> args.add("--" + key + "=" + value));
+		properties.forEach((key, value) -> args.add("--" + key + "=" + value));
 		return new SpringApplicationBuilder(AwardsTestApplication.class).web(WebApplicationType.NONE)
 			.run(args.toArray(String[]::new));
 	}

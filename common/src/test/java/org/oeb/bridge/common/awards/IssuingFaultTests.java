@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +28,11 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.stream.Consumer;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -149,6 +157,120 @@ class IssuingFaultTests {
 		assertThat(award(waiting)).containsEntry("issuedBy", "issue");
 		assertThat(Duration.ofNanos(System.nanoTime() - next)).isLessThan(Duration.ofSeconds(15));
 		users.forEach((user) -> assertThat(oeb.issueCallsFor(email(user))).hasSize(1));
+	}
+
+	@Test
+	void aStoppingReplicaHandsBackAClaimedJobItHadNotSentSoTheNextReplicaIssuesItLongBeforeATakeover() {
+		oeb.issueDelay(Duration.ofSeconds(4)).lookupDelay(Duration.ofSeconds(3));
+		// a takeover could not explain anything this test sees
+		Map<String, String> twoAtATime = Map.of("bridge.issuance.max-in-flight", "2", "bridge.issuance.takeover-after",
+				"60s", "bridge.issuance.request-timeout", "6s", "bridge.issuance.settle-time", "7s");
+		String sending = users(1).get(0);
+		String lookingUp = users(1).get(0);
+		this.ledger.decide("uni-a", AwardState.PENDING, award42(sending));
+		this.ledger.decide("uni-a", AwardState.PENDING, award42(lookingUp));
+		// decided while the ledger was incomplete: claimed, but looked up before anything is sent
+		redis.opsForHash().put(this.ledger.keys("uni-a").award("course-42", lookingUp), "unverified", "1");
+		ConfigurableApplicationContext stopping = engine(twoAtATime);
+		await().atMost(Duration.ofSeconds(10)).until(() -> oeb.issueCallsFor(email(sending)).size() == 1
+				&& oeb.lookupCallCount() == 1);
+		assertThat(award(lookingUp)).containsKey("owner");
+
+		stopping.close();
+
+		assertThat(award(sending)).containsEntry("state", "issued").containsEntry("issuedBy", "issue");
+		assertThat(award(lookingUp)).containsEntry("state", "pending").doesNotContainKey("owner");
+		assertThat(oeb.issueCallsFor(email(lookingUp))).isEmpty();
+
+		oeb.issueDelay(Duration.ZERO).lookupDelay(Duration.ZERO);
+		long next = System.nanoTime();
+		ConfigurableApplicationContext nextReplica = engine(twoAtATime);
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(award(lookingUp)).containsEntry("state",
+				"issued"));
+		assertThat(Duration.ofNanos(System.nanoTime() - next)).isLessThan(Duration.ofSeconds(15));
+		assertThat(award(lookingUp)).containsEntry("issuedBy", "issue");
+		assertThat(oeb.issueCallsFor(email(lookingUp))).hasSize(1);
+		assertThat(oeb.issueCallsFor(email(sending))).hasSize(1);
+		assertThat(nextReplica.getBean(MeterRegistry.class).find("bridge.awards.taken_over").counter()).isNull();
+	}
+
+	@Test
+	void anAwardOebStoresWhileTheCallEndsIn502Or504OrAResetIsFoundByLookUpAfterTheSettleTimeNotSentAgain() {
+		// the gateway's proxy gives up (502, 504) or the connection breaks while OEB goes on and stores the award
+		oeb.issueDelay(Duration.ofMillis(1500)).failWhileStoring(502, 1).failWhileStoring(504, 1).failWhileStoring(0, 1);
+		AwardEngine engine = engine(Map.of()).getBean(AwardEngine.class);
+		List<String> users = users(3);
+
+		engine.observeAll(users.stream().map(IssuingFaultTests::completed).toList());
+
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> users
+			.forEach((user) -> assertThat(award(user)).containsEntry("state", "issued")));
+		assertThat(oeb.issueCallCount()).isEqualTo(3);
+		for (String user : users) {
+			assertThat(oeb.issueCallsFor(email(user))).as(user).hasSize(1);
+			assertThat(oeb.assertionsFor(email(user))).as(user).singleElement()
+				.satisfies((stored) -> assertThat(stored.entityId()).isEqualTo(award(user).get("assertion")));
+			assertThat(award(user)).as(user).containsEntry("issuedBy", "look-up");
+			long posted = oeb.issueCallsFor(email(user)).get(0).getLoggedDate().getTime();
+			// settle-time (4 s) after the POST was sent, less what a busy machine takes to send it
+			assertThat(lookUpsOf(email(user))).as(user).isNotEmpty().allSatisfy((lookUp) -> assertThat(
+					lookUp.getLoggedDate().getTime() - posted).isGreaterThanOrEqualTo(3000));
+		}
+	}
+
+	@Test
+	void anInstitutionWhoseStreamCannotBeReadStopsNoOtherInstitutionsRetriesOrTakeovers() {
+		oeb.actAsGateway("uni-b", PipelineFixture.API_KEY);
+		redis.opsForValue().set(this.ledger.keys("uni-a").paused(), "held back by the test");
+		redis.opsForValue().set(this.ledger.keys("uni-b").paused(), "held back by the test");
+		ConfigurableApplicationContext context = engine(secondInstitution());
+		IssuanceHealthIndicator health = context.getBean(IssuanceHealthIndicator.class);
+		// the maintenance thread goes through the institutions in the configuration map's order (random per JVM):
+		// the broken one comes first, so that it would starve the other if its failure stopped the round
+		List<String> order = context.getBean(AwardsProperties.class).institutions().keySet().stream()
+			.filter((id) -> id.equals("uni-a") || id.equals("uni-b"))
+			.toList();
+		String broken = order.get(0);
+		String healthy = order.get(1);
+		// broken: a retry is due, but the institution's issuance stream is not a stream any more
+		AwardKeys a = this.ledger.keys(broken);
+		String stuck = users(1).get(0);
+		this.ledger.decide(broken, AwardState.PENDING, award42(stuck));
+		redis.delete(a.issuance());
+		redis.opsForValue().set(a.issuance(), "not a stream");
+		redis.opsForZSet().add(a.retries(), a.award("course-42", stuck), 0);
+		// healthy: a job a dead worker holds, and an award whose first call is refused for now (a retry)
+		AwardKeys b = this.ledger.keys(healthy);
+		this.ledger.sweepFinished(healthy, this.ledger.epoch(healthy));
+		String orphaned = users(1).get(0);
+		this.ledger.decide(healthy, AwardState.PENDING, award42(orphaned));
+		List<MapRecord<String, Object, Object>> held = redis.opsForStream()
+			.read(Consumer.from(AwardKeys.GROUP, "a-dead-worker"), StreamReadOptions.empty().count(1),
+					StreamOffset.create(b.issuance(), ReadOffset.lastConsumed()));
+		assertThat(held).hasSize(1);
+		redis.opsForHash().putAll(b.award("course-42", orphaned), Map.of("owner", "a-dead-worker", "leaseUntil", "1",
+				"entry", held.get(0).getId().getValue(), "fence", "1"));
+		String retried = users(1).get(0);
+		this.ledger.decide(healthy, AwardState.PENDING, award42(retried));
+		oeb.failIssuing(503, 1, null);
+
+		redis.delete(List.of(a.paused(), b.paused()));
+
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+			assertThat(this.ledger.award(healthy, "course-42", retried)).containsEntry("state", "issued");
+			assertThat(this.ledger.award(healthy, "course-42", orphaned)).containsEntry("state", "issued");
+		});
+		assertThat(oeb.issueCallsFor(email(retried))).hasSize(2);
+		assertThat(oeb.issueCallsFor(email(orphaned))).hasSize(1);
+		assertThat(context.getBean(MeterRegistry.class).find("bridge.awards.taken_over").tag("institution", healthy)
+			.counter()).isNotNull();
+		assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.health().getDetails().get(broken)).asString().contains("stream unreadable", "WRONGTYPE");
+		assertThat(health.health().getDetails().get(healthy)).asString().contains("issuing=active")
+			.doesNotContain("unreadable");
+		// the retry that could not be queued still waits for its stream
+		assertThat(redis.opsForZSet().score(a.retries(), a.award("course-42", stuck))).isNotNull();
+		assertThat(this.ledger.award(broken, "course-42", stuck)).containsEntry("state", "pending");
 	}
 
 	@Test
@@ -320,6 +442,20 @@ class IssuingFaultTests {
 
 		assertThat(this.ledger.sweepFinished("uni-a", epoch)).isFalse();
 		assertThat(this.ledger.verified("uni-a")).isFalse();
+	}
+
+	/** A second institution, {@code uni-b}, with uni-a's course rule. */
+	private static Map<String, String> secondInstitution() {
+		String b = "bridge.awards.institutions.uni-b.";
+		return Map.of(b + "gateway-api-key", PipelineFixture.API_KEY, b + "rules[0].id", "course-42",
+				b + "rules[0].badge-class", PipelineFixture.COURSE_BADGE, b + "rules[0].when",
+				"course-completed(course=42)");
+	}
+
+	private static List<LoggedRequest> lookUpsOf(String email) {
+		return oeb.wireMock()
+			.findAll(WireMock.getRequestedFor(WireMock.urlPathMatching("/oeb/[^/]+/v2/badgeclasses/[^/]+/assertions"))
+				.withQueryParam("recipient", WireMock.equalTo(email)));
 	}
 
 	private void flushBridgeKeys() {

@@ -16,24 +16,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import feign.Response;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.oeb.bridge.common.AwardsTestApplication;
 import org.oeb.bridge.common.awards.AwardEngine;
+import org.oeb.bridge.common.awards.AwardLedger;
 import org.oeb.bridge.common.awards.AwardsProperties;
 import org.oeb.bridge.common.awards.PipelineFixture;
 import org.oeb.bridge.common.catalog.CatalogPlan.Action;
 import org.oeb.bridge.common.issuance.GatewayClient;
 import org.oeb.bridge.common.leases.RedisLeases;
+import org.oeb.bridge.common.operations.IssuanceEndpoint;
 import org.oeb.bridge.testing.FakeOeb;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -421,6 +427,50 @@ class CatalogApplyTests {
 		this.engine.observe(PipelineFixture.completed(INSTITUTION, "60", "u-60", "lin@example.org"));
 		await().atMost(Duration.ofSeconds(20)).until(() -> oeb.issueCallCount(openData) == 1);
 		assertThat(oeb.assertionsFor("lin@example.org")).hasSize(1);
+	}
+
+	@Test
+	void replayOfARuleThatNamesItsBadgeByKeyIssuesTheClassTheKeyNamesToday() {
+		Map<String, String> properties = new LinkedHashMap<>(appProperties());
+		properties.put("bridge.awards.redis-key-prefix", "test-catalog-replay-" + UUID.randomUUID());
+		properties.put("bridge.catalog.institutions.uni-a.issuer", newIssuer());
+		List<String> args = new ArrayList<>();
+		properties.forEach((key, value) -> args.add("--" + key + "=" + value));
+		try (ConfigurableApplicationContext connector = new SpringApplicationBuilder(AwardsTestApplication.class)
+			.web(WebApplicationType.NONE)
+			.run(args.toArray(String[]::new))) {
+			CatalogSync sync = connector.getBean(CatalogSync.class);
+			AwardLedger ledger = connector.getBean(AwardLedger.class);
+			ledger.sweepFinished(INSTITUTION, ledger.epoch(INSTITUTION));
+			sync.apply(INSTITUTION);
+			String before = sync.badgeClass(INSTITUTION, "open-data").orElseThrow();
+			// someone deletes the badge class in OEB: the award decided for it dies with a 404
+			try (Response deleted = this.gateway.deleteBadgeClass(INSTITUTION, before, PipelineFixture.API_KEY)) {
+				assertThat(deleted.status()).isLessThan(300);
+			}
+			String user = "u-" + UUID.randomUUID().toString().substring(0, 8);
+			connector.getBean(AwardEngine.class)
+				.observe(PipelineFixture.completed(INSTITUTION, "60", user, user + "@example.org"));
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(ledger.award(INSTITUTION, "open-data-course", user))
+					.containsEntry("state", "dead")
+					.containsEntry("badgeClass", before));
+			// the next apply creates the badge again, under a new entityId
+			sync.apply(INSTITUTION);
+			String today = sync.badgeClass(INSTITUTION, "open-data").orElseThrow();
+			assertThat(today).isNotEqualTo(before);
+
+			assertThat(connector.getBean(IssuanceEndpoint.class)
+				.act(INSTITUTION, "replay", "open-data-course", user, null)
+				.getStatus()).isEqualTo(200);
+
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(ledger.award(INSTITUTION, "open-data-course", user))
+					.containsEntry("state", "issued")
+					.containsEntry("badgeClass", today));
+			assertThat(oeb.issueCallCount(today)).isEqualTo(1);
+			assertThat(oeb.issueCallCount(before)).isEqualTo(1);
+		}
 	}
 
 	@Test
