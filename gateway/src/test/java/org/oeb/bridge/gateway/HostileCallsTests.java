@@ -41,6 +41,8 @@ class HostileCallsTests {
 
 	private static final String ISSUE = "/v2/badgeclasses/" + BADGE_CLASS + "/assertions";
 
+	private static final String ISSUER = "Iss4bN3yTQoa5xNmY1aV0gw";
+
 	private static final byte[] AWARD = "{\"recipient\":{\"identity\":\"ada@example.org\",\"type\":\"email\"}}"
 		.getBytes();
 
@@ -171,8 +173,8 @@ class HostileCallsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "DELETE /v2/assertions/Hc81abcdefghijklmnopqr", "POST /v2/assertions/revoke",
-			"POST /v2/badgeclasses", "DELETE /v2/badgeclasses/" + BADGE_CLASS, "POST /v3/issuer/learners-badges" })
+	@ValueSource(strings = { "DELETE /v2/assertions/Hc81abcdefghijklmnopqr", "POST /v2/issuers/" + ISSUER
+			+ "/badgeclasses", "DELETE /v2/badgeclasses/" + BADGE_CLASS, "POST /v3/issuer/learners-badges/" })
 	void aKeyWithTheDefaultOperationsMayOnlyIssueAndSync(String call) {
 		String[] parts = call.split(" ");
 
@@ -221,14 +223,14 @@ class HostileCallsTests {
 	@ValueSource(booleans = { false, true })
 	void aManageBodyWithAnImageWellOverTheIssueLimitReachesOeb(boolean chunked) {
 		oeb.wireMock()
-			.stubFor(WireMock.post(WireMock.urlEqualTo("/v2/badgeclasses"))
+			.stubFor(WireMock.post(WireMock.urlEqualTo("/v2/issuers/" + ISSUER + "/badgeclasses"))
 				.willReturn(FakeOeb.json(201, FakeOeb.envelope("{\"entityType\":\"BadgeClass\"}"))));
 		byte[] image = new byte[2 * 1024 * 1024];
 		Arrays.fill(image, (byte) 'A');
 		byte[] body = ("{\"name\":\"Open Science\",\"image\":\"data:image/png;base64," + new String(image) + "\"}")
 			.getBytes();
 
-		RawHttp.Response response = RawHttp.send(this.port, "POST", "/oeb/uni-a/v2/badgeclasses",
+		RawHttp.Response response = RawHttp.send(this.port, "POST", "/oeb/uni-a/v2/issuers/" + ISSUER + "/badgeclasses",
 				Map.of("Content-Type", "application/json", "X-Api-Key", TestInstitutions.KEY_A_ALL), body, chunked);
 
 		assertThat(response.status()).as(response.text()).isEqualTo(201);
@@ -241,7 +243,7 @@ class HostileCallsTests {
 		byte[] body = new byte[11 * 1024 * 1024];
 		Arrays.fill(body, (byte) 'a');
 
-		RawHttp.Response response = RawHttp.send(this.port, "POST", "/oeb/uni-a/v2/badgeclasses",
+		RawHttp.Response response = RawHttp.send(this.port, "POST", "/oeb/uni-a/v2/issuers/" + ISSUER + "/badgeclasses",
 				Map.of("Content-Type", "application/json", "X-Api-Key", TestInstitutions.KEY_A_ALL), body, true);
 
 		assertThat(response.status()).isEqualTo(413);
