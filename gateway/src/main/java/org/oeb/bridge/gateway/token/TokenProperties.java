@@ -49,7 +49,7 @@ public record TokenProperties(@DefaultValue("/o/token") @NotBlank String path,
 		encryptionKeys = (encryptionKeys != null) ? List.copyOf(encryptionKeys) : List.of();
 		if (encryptionKeys.isEmpty()) {
 			throw new IllegalArgumentException(ENCRYPTION_KEYS + " is required: OEB tokens are stored in Redis "
-					+ "encrypted; set " + ENCRYPTION_KEYS + "[0] (env TOKEN_ENCRYPTION_KEY) to the output of "
+					+ "encrypted; set " + ENCRYPTION_KEYS + "[0] (env TOKEN_ENCRYPTION_KEYS) to the output of "
 					+ "openssl rand -base64 32, from a Secret");
 		}
 		for (int i = 0; i < encryptionKeys.size(); i++) {
