@@ -61,8 +61,8 @@ class TimeoutRules implements InitializingBean {
 			String sum = "the longest call, " + longestCall.toSeconds() + "s = bridge.gateway.tenancy.institutions."
 					+ entry.getKey() + ".max-queue-wait (" + entry.getValue().maxQueueWait().toSeconds()
 					+ "s) + 2 x (token wait (" + this.token.longestTokenWait().toSeconds()
-					+ "s: twice bridge.gateway.token.request-timeout + 5s, when another replica's token request "
-					+ "fails) + bridge.gateway.oeb.connect-timeout (" + this.oeb.connectTimeout().toSeconds()
+					+ "s: twice bridge.gateway.token.request-timeout + 5s, when a replica that was requesting one "
+					+ "dies) + bridge.gateway.oeb.connect-timeout (" + this.oeb.connectTimeout().toSeconds()
 					+ "s) + bridge.gateway.oeb.response-timeout (" + this.oeb.responseTimeout().toSeconds()
 					+ "s)), twice because a call that OEB answers 401 is sent again with a new token,";
 			if (longestCall.compareTo(this.oeb.connectorRequestTimeout()) >= 0) {
