@@ -165,7 +165,7 @@ public final class AwardPipelineBenchmark {
 				Map.entry("bridge.awards.institutions.bench.rules[0].id", "course-1"),
 				Map.entry("bridge.awards.institutions.bench.rules[0].badge-class", BADGE),
 				Map.entry("bridge.awards.institutions.bench.rules[0].when", "course-completed(course=1)"),
-				Map.entry("spring.lifecycle.timeout-per-shutdown-phase", "130s"),
+				Map.entry("spring.lifecycle.timeout-per-shutdown-phase", "290s"),
 				Map.entry("logging.level.org.oeb.bridge", "WARN"), Map.entry("spring.main.banner-mode", "off"));
 		return properties.entrySet().stream().map((e) -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
 	}

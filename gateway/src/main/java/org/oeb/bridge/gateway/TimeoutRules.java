@@ -14,11 +14,18 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Refuses to start with timeouts that would cut an issue call. The longest a connector call
- * can take here is the wait for a concurrency slot, plus one token request, plus OEB's
- * answer. That must be shorter than what the connectors wait (or they give up on a call OEB
- * may still complete and mail), and graceful shutdown must wait at least that long (or a
- * rollout cuts it).
+ * Refuses to start with timeouts that would cut an issue call. The longest a connector waits
+ * for the first byte of the gateway's answer is: the wait for a concurrency slot; the wait
+ * for a token (another replica's request, then one of its own: {@link TokenProperties#longestTokenWait()});
+ * a connection to OEB and OEB's answer; and, when OEB answers 401, a second token wait, a
+ * second connection and a second answer. That must be shorter than what the connectors wait
+ * (or they give up on a call OEB may still complete and mail), and graceful shutdown must
+ * wait at least that long (or a rollout cuts it).
+ * <p>
+ * Reactor Netty's response timeout (and the connectors' read timeout) is the longest silence
+ * while waiting for an answer and between reads, not a total: an answer OEB trickles in byte
+ * by byte can last longer than this sum. The gateway enforces no total, which would cost a
+ * timer per call; OEB's answers are small JSON that arrive at once.
  */
 @Component
 class TimeoutRules implements InitializingBean {
@@ -51,10 +58,13 @@ class TimeoutRules implements InitializingBean {
 		}
 		for (Map.Entry<String, Institution> entry : this.tenancy.institutions().entrySet()) {
 			Duration longestCall = longestCall(entry.getValue());
-			String sum = "bridge.gateway.tenancy.institutions." + entry.getKey() + ".max-queue-wait ("
-					+ entry.getValue().maxQueueWait().toSeconds() + "s) + bridge.gateway.token.request-timeout ("
-					+ this.token.requestTimeout().toSeconds() + "s) + bridge.gateway.oeb.response-timeout ("
-					+ this.oeb.responseTimeout().toSeconds() + "s)";
+			String sum = "the longest call, " + longestCall.toSeconds() + "s = bridge.gateway.tenancy.institutions."
+					+ entry.getKey() + ".max-queue-wait (" + entry.getValue().maxQueueWait().toSeconds()
+					+ "s) + 2 x (token wait (" + this.token.longestTokenWait().toSeconds()
+					+ "s: twice bridge.gateway.token.request-timeout + 5s, when a replica that was requesting one "
+					+ "dies) + bridge.gateway.oeb.connect-timeout (" + this.oeb.connectTimeout().toSeconds()
+					+ "s) + bridge.gateway.oeb.response-timeout (" + this.oeb.responseTimeout().toSeconds()
+					+ "s)), twice because a call that OEB answers 401 is sent again with a new token,";
 			if (longestCall.compareTo(this.oeb.connectorRequestTimeout()) >= 0) {
 				throw new IllegalStateException(sum + " must be shorter than bridge.gateway.oeb.connector-request-timeout ("
 						+ this.oeb.connectorRequestTimeout().toSeconds() + "s, what the connectors wait: their "
@@ -62,13 +72,14 @@ class TimeoutRules implements InitializingBean {
 			}
 			if (shutdownTimeout.compareTo(longestCall) < 0) {
 				throw new IllegalStateException(SHUTDOWN_TIMEOUT + " (" + shutdownTimeout.toSeconds()
-						+ "s) must be at least " + sum + ", so that a rollout lets every call in flight finish");
+						+ "s) must be at least " + sum + " so that a rollout lets every call in flight finish");
 			}
 		}
 	}
 
-	private Duration longestCall(Institution institution) {
-		return institution.maxQueueWait().plus(this.token.requestTimeout()).plus(this.oeb.responseTimeout());
+	Duration longestCall(Institution institution) {
+		Duration attempt = this.token.longestTokenWait().plus(this.oeb.connectTimeout()).plus(this.oeb.responseTimeout());
+		return institution.maxQueueWait().plus(attempt.multipliedBy(2));
 	}
 
 }

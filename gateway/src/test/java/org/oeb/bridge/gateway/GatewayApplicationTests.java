@@ -52,6 +52,11 @@ class GatewayApplicationTests {
 
 	private static final String ISSUE_PATH = "/v2/badgeclasses/Qs4bN3yTQoa5xNmY1aV0gw/assertions";
 
+	/** A read every connector makes (operation sync): the badge classes' change feed. */
+	private static final String SYNC_PATH = "/v2/badgeclasses/changed";
+
+	private static final String BADGE_CLASS_PATH = "/v2/badgeclasses/Qs4bN3yTQoa5xNmY1aV0gw";
+
 	@Autowired
 	private WebTestClient client;
 
@@ -137,12 +142,12 @@ class GatewayApplicationTests {
 	@Test
 	void setCookieFromOebIsNotForwardedAndDoesNotChangeTheBearerOfTheNextCall() {
 		oeb.wireMock()
-			.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/badgeclasses"))
+			.stubFor(WireMock.get(WireMock.urlPathEqualTo(BADGE_CLASS_PATH))
 				.willReturn(FakeOeb.json(200, FakeOeb.envelope("{\"entityType\":\"BadgeClass\"}"))
 					.withHeader("Set-Cookie", "access_token=planted-by-oeb; HttpOnly; Path=/")));
 
 		this.client.get()
-			.uri("/oeb/uni-a/v2/badgeclasses")
+			.uri("/oeb/uni-a" + BADGE_CLASS_PATH)
 			.header("X-Api-Key", TestInstitutions.KEY_A)
 			.exchange()
 			.expectStatus()
@@ -162,10 +167,10 @@ class GatewayApplicationTests {
 
 	@Test
 	void missingOrUnknownKeyIs401AndNothingGoesUpstream() {
-		this.client.get().uri("/oeb/uni-a/v2/issuers").exchange().expectStatus().isUnauthorized()
+		this.client.get().uri("/oeb/uni-a" + SYNC_PATH).exchange().expectStatus().isUnauthorized()
 			.expectBody().jsonPath("$.error").isEqualTo("missing_api_key");
 		this.client.get()
-			.uri("/oeb/uni-a/v2/issuers")
+			.uri("/oeb/uni-a" + SYNC_PATH)
 			.header("X-Api-Key", "not-a-configured-key")
 			.exchange()
 			.expectStatus()
@@ -191,7 +196,7 @@ class GatewayApplicationTests {
 			.jsonPath("$.error")
 			.isEqualTo("wrong_institution");
 		this.client.get()
-			.uri("/oeb/not-configured/v2/issuers")
+			.uri("/oeb/not-configured" + SYNC_PATH)
 			.header("X-Api-Key", TestInstitutions.KEY_A)
 			.exchange()
 			.expectStatus()
@@ -204,7 +209,7 @@ class GatewayApplicationTests {
 	void eachInstitutionGetsItsOwnToken() {
 		callA().expectStatus().isOk();
 		this.client.get()
-			.uri("/oeb/uni-b/v2/issuers")
+			.uri("/oeb/uni-b" + SYNC_PATH)
 			.header("X-Api-Key", TestInstitutions.KEY_B)
 			.exchange()
 			.expectStatus()
@@ -222,7 +227,7 @@ class GatewayApplicationTests {
 		oeb.revokeAllTokens();
 		oeb.wireMock().resetRequests();
 
-		List<Integer> statuses = concurrentGets("/oeb/uni-a/v2/issuers", TestInstitutions.KEY_A, 40);
+		List<Integer> statuses = concurrentGets("/oeb/uni-a" + SYNC_PATH, TestInstitutions.KEY_A, 40);
 
 		assertThat(statuses).hasSize(40).containsOnly(200);
 		assertThat(oeb.tokenRequestCount()).isEqualTo(1);
@@ -289,7 +294,7 @@ class GatewayApplicationTests {
 		assertThat(oeb.tokenRequestCount()).isEqualTo(1);
 		Thread.sleep(1300);
 
-		List<Integer> statuses = concurrentGets("/oeb/uni-a/v2/issuers", TestInstitutions.KEY_A, 20);
+		List<Integer> statuses = concurrentGets("/oeb/uni-a" + SYNC_PATH, TestInstitutions.KEY_A, 20);
 
 		assertThat(statuses).containsOnly(200);
 		assertThat(oeb.tokenRequestCount()).isEqualTo(2);
@@ -319,14 +324,14 @@ class GatewayApplicationTests {
 	@Test
 	void callsOverTheInstitutionsConcurrencyLimitGet429WithRetryAfter() {
 		oeb.wireMock()
-			.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/badgeclasses"))
+			.stubFor(WireMock.get(WireMock.urlPathEqualTo(BADGE_CLASS_PATH))
 				.willReturn(FakeOeb.json(200, FakeOeb.envelope()).withFixedDelay(1000)));
 
-		List<Integer> statuses = concurrentGets("/oeb/uni-b/v2/badgeclasses", TestInstitutions.KEY_B, 6);
+		List<Integer> statuses = concurrentGets("/oeb/uni-b" + BADGE_CLASS_PATH, TestInstitutions.KEY_B, 6);
 
 		assertThat(statuses).containsOnly(200, 429);
 		assertThat(statuses).filteredOn((status) -> status == 200).hasSize(2);
-		assertThat(oeb.wireMock().findAll(WireMock.getRequestedFor(WireMock.urlPathEqualTo("/v2/badgeclasses"))))
+		assertThat(oeb.wireMock().findAll(WireMock.getRequestedFor(WireMock.urlPathEqualTo(BADGE_CLASS_PATH))))
 			.hasSize(2);
 	}
 
@@ -352,7 +357,7 @@ class GatewayApplicationTests {
 	@Test
 	void prometheusCountsUpstreamCallsTokenRequestsAndRejections() {
 		callA().expectStatus().isOk();
-		this.client.get().uri("/oeb/uni-a/v2/issuers").exchange().expectStatus().isUnauthorized();
+		this.client.get().uri("/oeb/uni-a" + SYNC_PATH).exchange().expectStatus().isUnauthorized();
 
 		String metrics = management().get()
 			.uri("/actuator/prometheus")
@@ -376,7 +381,7 @@ class GatewayApplicationTests {
 	@Test
 	void oebNotAnsweringWithinTheResponseTimeoutIs504() {
 		oeb.wireMock()
-			.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/issuers"))
+			.stubFor(WireMock.get(WireMock.urlPathEqualTo(SYNC_PATH))
 				.willReturn(FakeOeb.json(200, FakeOeb.envelope()).withFixedDelay(3500)));
 
 		callA().expectStatus().isEqualTo(504).expectBody().jsonPath("$.error").isEqualTo("oeb_timeout");
@@ -416,12 +421,12 @@ class GatewayApplicationTests {
 	@Test
 	void aCallThatOebAlwaysAnswers401ReplacesTheTokenOnceNotOnEveryCall() {
 		oeb.wireMock()
-			.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/issuers/AlwaysUnauthorized"))
+			.stubFor(WireMock.get(WireMock.urlPathEqualTo("/v2/badgeclasses/AlwaysUnauthorized"))
 				.willReturn(FakeOeb.json(401, "{\"status\":{\"success\":false,\"description\":\"no valid auth token found\"}}")));
 
 		for (int i = 0; i < 5; i++) {
 			this.client.get()
-				.uri("/oeb/uni-b/v2/issuers/AlwaysUnauthorized")
+				.uri("/oeb/uni-b/v2/badgeclasses/AlwaysUnauthorized")
 				.header("X-Api-Key", TestInstitutions.KEY_B)
 				.exchange()
 				.expectStatus()
@@ -510,14 +515,14 @@ class GatewayApplicationTests {
 
 	private WebTestClient.ResponseSpec callA() {
 		return this.client.get()
-			.uri("/oeb/uni-a/v2/issuers")
+			.uri("/oeb/uni-a" + SYNC_PATH)
 			.header("X-Api-Key", TestInstitutions.KEY_A)
 			.exchange();
 	}
 
 	private WebTestClient.ResponseSpec callB() {
 		return this.client.get()
-			.uri("/oeb/uni-b/v2/issuers")
+			.uri("/oeb/uni-b" + SYNC_PATH)
 			.header("X-Api-Key", TestInstitutions.KEY_B)
 			.exchange();
 	}

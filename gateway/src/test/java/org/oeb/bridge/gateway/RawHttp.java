@@ -75,6 +75,51 @@ final class RawHttp {
 		return send(port, method, rawTarget, headers, null, false);
 	}
 
+	/**
+	 * Sends only the head of a request that declares {@code declaredLength} bytes of body, never
+	 * sends the body, and reads the answer as soon as it is complete (a server that waited for
+	 * the body would answer nothing, and the read would time out after {@code wait}).
+	 */
+	static Response sendHeadOnly(int port, String method, String rawTarget, Map<String, String> headers,
+			long declaredLength, java.time.Duration wait) {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			socket.setSoTimeout((int) wait.toMillis());
+			StringBuilder head = new StringBuilder();
+			head.append(method).append(' ').append(rawTarget).append(" HTTP/1.1\r\n");
+			head.append("Host: localhost:").append(port).append("\r\n");
+			headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+			head.append("Content-Length: ").append(declaredLength).append("\r\n\r\n");
+			OutputStream out = socket.getOutputStream();
+			out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+			out.flush();
+			return Response.parse(readOneResponse(socket.getInputStream()));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** One response with a {@code Content-Length}, read up to its last byte without waiting for the connection to close. */
+	private static String readOneResponse(InputStream in) throws IOException {
+		ByteArrayOutputStream all = new ByteArrayOutputStream();
+		int headEnd = -1;
+		long length = -1;
+		while (headEnd < 0 || all.size() < headEnd + length) {
+			int next = in.read();
+			if (next < 0) {
+				break;
+			}
+			all.write(next);
+			if (headEnd < 0 && all.size() >= 4 && all.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+				headEnd = all.size();
+				java.util.regex.Matcher declared = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)")
+					.matcher(all.toString(StandardCharsets.ISO_8859_1));
+				length = declared.find() ? Long.parseLong(declared.group(1)) : 0;
+			}
+		}
+		return all.toString(StandardCharsets.UTF_8);
+	}
+
 	private static String readAll(InputStream in) throws IOException {
 		ByteArrayOutputStream all = new ByteArrayOutputStream();
 		byte[] buffer = new byte[8192];

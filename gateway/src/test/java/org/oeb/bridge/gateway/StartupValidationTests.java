@@ -57,7 +57,18 @@ class StartupValidationTests {
 		Map<String, String> properties = validProperties();
 		properties.remove("bridge.gateway.token.encryption-keys[0]");
 		assertStartupFailsMentioning(properties, Map.of(), "bridge.gateway.token.encryption-keys",
-				"openssl rand -base64 32");
+				"env TOKEN_ENCRYPTION_KEYS)", "openssl rand -base64 32");
+	}
+
+	@Test
+	void anInstitutionNamedLikeTheRouteOfNoInstitutionFailsStartup() {
+		Map<String, String> properties = validProperties();
+		properties.put("bridge.gateway.tenancy.institutions.no-institution.client-id", "client");
+		properties.put("bridge.gateway.tenancy.institutions.no-institution.client-secret", "secret");
+		properties.put("bridge.gateway.tenancy.institutions.no-institution.api-keys[0].sha256",
+				TestInstitutions.sha256("other-key"));
+		assertStartupFailsMentioning(properties, Map.of(), "bridge.gateway.tenancy.institutions.no-institution",
+				"reserved");
 	}
 
 	@Test

@@ -63,7 +63,7 @@ class TwoGatewayReplicasTests {
 
 		List<Integer> statuses = Flux.range(0, 200)
 			.flatMap((i) -> client.get()
-				.uri(urls.get(i % 2) + "/oeb/uni-a/v2/issuers")
+				.uri(urls.get(i % 2) + "/oeb/uni-a/v2/badgeclasses/changed")
 				.header("X-Api-Key", TestInstitutions.KEY_A)
 				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())), 200)
 			.collectList()

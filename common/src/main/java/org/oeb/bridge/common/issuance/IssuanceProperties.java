@@ -19,7 +19,9 @@ import org.springframework.validation.annotation.Validated;
  * keep the sum over replicas at or below the gateway's {@code max-concurrent-calls}
  * @param connectTimeout TCP connect timeout to the gateway
  * @param requestTimeout how long one issue call may take (OEB renders the PDF and mails
- * inside it)
+ * inside it); longer than the gateway's longest call (its
+ * {@code bridge.gateway.oeb.connector-request-timeout} must equal it), which includes a token
+ * request and a retry after a 401
  * @param takeoverAfter a job whose worker stopped renewing its claim (died, lost Redis) is
  * taken over after this long; a live worker renews every fifth of it
  * @param settleTime how long OEB may still be working on an issue call after it was sent;
@@ -43,7 +45,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties(prefix = "bridge.issuance", ignoreUnknownFields = false)
 public record IssuanceProperties(@NotNull URI gatewayUrl, @DefaultValue("16") @Min(1) @Max(1024) int maxInFlight,
-		@DefaultValue("5s") @NotNull Duration connectTimeout, @DefaultValue("120s") @NotNull Duration requestTimeout,
+		@DefaultValue("5s") @NotNull Duration connectTimeout, @DefaultValue("280s") @NotNull Duration requestTimeout,
 		@DefaultValue("15s") @NotNull Duration takeoverAfter, @DefaultValue("5m") @NotNull Duration settleTime,
 		@DefaultValue("2m") @NotNull Duration clockSkew, @DefaultValue("1s") @NotNull Duration maintenanceInterval,
 		@DefaultValue("2s") @NotNull Duration retryInitial, @DefaultValue("30m") @NotNull Duration retryMax,

@@ -113,7 +113,7 @@ class CatalogConfigurationTests {
 		properties.put("bridge.awards.institutions.uni-a.rules[0].badge", "open-data");
 		properties.put("bridge.awards.institutions.uni-a.rules[0].when", "course-completed(course=42)");
 		properties.put("spring.data.redis.port", "1");
-		properties.put("spring.lifecycle.timeout-per-shutdown-phase", "3m");
+		properties.put("spring.lifecycle.timeout-per-shutdown-phase", "5m");
 		properties.putAll(CatalogFiles.catalog(this.images));
 		properties.putAll(overrides);
 		if (overrides.containsKey("bridge.awards.institutions.uni-a.rules[0].badge-class")) {

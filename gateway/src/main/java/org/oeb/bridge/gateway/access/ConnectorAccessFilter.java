@@ -39,8 +39,6 @@ class ConnectorAccessFilter implements GlobalFilter, Ordered {
 
 	private static final Logger logger = LoggerFactory.getLogger(ConnectorAccessFilter.class);
 
-	private static final String ROUTE_PREFIX = "/oeb/";
-
 	private final ApiKeys apiKeys;
 
 	private final AccessProperties limits;
@@ -69,15 +67,14 @@ class ConnectorAccessFilter implements GlobalFilter, Ordered {
 					"The connector key is not configured for any institution");
 		}
 		String keyInstitution = grant.get().institution();
-		String routePrefix = ROUTE_PREFIX + keyInstitution;
-		String rawPath = request.getURI().getRawPath();
-		if (!keyInstitution.equals(routeInstitution) || !rawPath.startsWith(routePrefix)
-				|| (rawPath.length() > routePrefix.length() && rawPath.charAt(routePrefix.length()) != '/')) {
+		// the route that matched decides, not the path: the canonical-path filter has made sure that
+		// the route matched is the one the raw path names
+		if (!keyInstitution.equals(routeInstitution)) {
 			return reject(exchange, HttpStatus.FORBIDDEN, "wrong_institution", keyInstitution,
 					"This connector key belongs to institution '" + keyInstitution
 							+ "' and may not call the routes of another institution");
 		}
-		String oebPath = rawPath.substring(routePrefix.length());
+		String oebPath = oebPath(request.getURI().getRawPath());
 		Optional<Operation> operation = OperationCatalog.operationOf(request.getMethod(), oebPath);
 		if (operation.isEmpty()) {
 			return reject(exchange, HttpStatus.FORBIDDEN, "operation_not_allowed", keyInstitution,
@@ -101,6 +98,16 @@ class ConnectorAccessFilter implements GlobalFilter, Ordered {
 		ServerWebExchange limited = exchange.mutate().request(new LimitedBody(request, limit)).build();
 		return chain.filter(limited)
 			.onErrorResume(BodyTooLarge.class, (ex) -> tooLarge(exchange, keyInstitution, operation.get(), limit));
+	}
+
+	/**
+	 * The path OEB will see: the raw path without its first two segments ({@code /oeb/{id}}),
+	 * as the route's {@code StripPrefix=2} forwards it.
+	 */
+	static String oebPath(String rawPath) {
+		int first = rawPath.indexOf('/', 1);
+		int second = (first < 0) ? -1 : rawPath.indexOf('/', first + 1);
+		return (second < 0) ? "" : rawPath.substring(second);
 	}
 
 	private Mono<Void> tooLarge(ServerWebExchange exchange, String institution, Operation operation, long limit) {

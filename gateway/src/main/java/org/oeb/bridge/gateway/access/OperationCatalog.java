@@ -19,30 +19,21 @@ final class OperationCatalog {
 
 	private static final List<String> NEVER_FORWARDED = List.of("/o", "/v1/user", "/v2/auth", "/v2/users");
 
+	// only the calls the connectors make (common's GatewayClient): an OEB endpoint no connector
+	// calls is not forwarded, so a leaked key can do no more than a connector does
 	private static final List<Entry> ENTRIES = List.of(
-			// issue
+			// issue: award, and look an award up before sending it again
 			entry(HttpMethod.POST, "/v2/badgeclasses/" + ID + "/assertions", Operation.ISSUE),
 			entry(HttpMethod.GET, "/v2/badgeclasses/" + ID + "/assertions", Operation.ISSUE),
-			entry(HttpMethod.POST, "/v1/issuer/issuers/" + ID + "/badges/" + ID + "/batchAssertions", Operation.ISSUE),
-			entry(HttpMethod.GET, "/v1/issuer/issuers/" + ID + "/badges/" + ID + "/batch-assertions/status/" + ID,
-					Operation.ISSUE),
-			// sync
-			entry(HttpMethod.GET, "/v2/assertions/changed", Operation.SYNC),
-			entry(HttpMethod.GET, "/v2/badgeclasses/changed", Operation.SYNC),
-			entry(HttpMethod.GET, "/v2/assertions/" + ID, Operation.SYNC),
-			entry(HttpMethod.GET, "/v2/badgeclasses", Operation.SYNC),
+			// sync: the change feeds, a badge class, the issuer's badge classes and learning paths
+			entry(HttpMethod.GET, "/v2/(assertions|badgeclasses)/changed", Operation.SYNC),
 			entry(HttpMethod.GET, "/v2/badgeclasses/" + ID, Operation.SYNC),
-			entry(HttpMethod.GET, "/v2/issuers", Operation.SYNC),
-			entry(HttpMethod.GET, "/v2/issuers/" + ID, Operation.SYNC),
-			entry(HttpMethod.GET, "/v2/issuers/" + ID + "/assertions", Operation.SYNC),
 			entry(HttpMethod.GET, "/v2/issuers/" + ID + "/badgeclasses", Operation.SYNC),
 			entry(HttpMethod.GET, "/v1/issuer/issuers/" + ID + "/learningpath", Operation.SYNC),
-			entry(HttpMethod.GET, "/v1/issuer/issuers/" + ID + "/learningpath/" + ID, Operation.SYNC),
-			// embed
+			// embed: single-use URLs of OEB's pages for a learner
 			entry(HttpMethod.POST, "/v3/issuer/learners-(badges|competencies|learningpaths|profile|backpack)/?",
 					Operation.EMBED),
-			// manage
-			entry(HttpMethod.POST, "/v2/badgeclasses", Operation.MANAGE),
+			// manage: the badge catalog's badge classes and learning paths
 			entry(HttpMethod.POST, "/v2/issuers/" + ID + "/badgeclasses", Operation.MANAGE),
 			entry(HttpMethod.PUT, "/v2/badgeclasses/" + ID, Operation.MANAGE),
 			entry(HttpMethod.DELETE, "/v2/badgeclasses/" + ID, Operation.MANAGE),
@@ -51,10 +42,7 @@ final class OperationCatalog {
 			entry(HttpMethod.DELETE, "/v1/issuer/issuers/" + ID + "/learningpath/" + ID, Operation.MANAGE),
 			entry(HttpMethod.POST, "/v1/issuer/issuers/" + ID + "/learningpath/" + ID + "/archive", Operation.MANAGE),
 			// revoke
-			entry(HttpMethod.DELETE, "/v2/assertions/" + ID, Operation.REVOKE),
-			entry(HttpMethod.POST, "/v2/assertions/revoke", Operation.REVOKE),
-			entry(HttpMethod.DELETE, "/v1/issuer/issuers/" + ID + "/badges/" + ID + "/assertions/" + ID,
-					Operation.REVOKE));
+			entry(HttpMethod.DELETE, "/v2/assertions/" + ID, Operation.REVOKE));
 
 	private OperationCatalog() {
 	}

@@ -15,8 +15,10 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param baseUrl OEB API base URL, e.g. {@code https://api.openbadges.education}
  * @param connectTimeout how long to wait for a TCP connection to OEB
- * @param responseTimeout how long to wait for OEB's answer; generous, because OEB renders the
- * PDF certificate and sends the mail inside the issuing request
+ * @param responseTimeout how long OEB may stay silent: until the first byte of its answer after
+ * the request was sent, and between reads (Reactor Netty's response timeout, not a total);
+ * generous, because OEB renders the PDF certificate and sends the mail inside the issuing
+ * request
  * @param connectorRequestTimeout how long the connectors wait for the gateway's answer
  * (their {@code bridge.issuance.request-timeout}); the gateway must always answer first, or a
  * connector gives up on a call that OEB may still complete
@@ -25,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties(prefix = "bridge.gateway.oeb", ignoreUnknownFields = false)
 public record OebProperties(@NotNull URI baseUrl, @DefaultValue("5s") @NotNull Duration connectTimeout,
 		@DefaultValue("100s") @NotNull Duration responseTimeout,
-		@DefaultValue("120s") @NotNull Duration connectorRequestTimeout) {
+		@DefaultValue("280s") @NotNull Duration connectorRequestTimeout) {
 
 	public OebProperties {
 		requireHttpUrl("bridge.gateway.oeb.base-url", baseUrl);

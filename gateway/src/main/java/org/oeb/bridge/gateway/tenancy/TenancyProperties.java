@@ -36,6 +36,12 @@ public record TenancyProperties(@NotEmpty Map<String, @Valid @NotNull Institutio
 
 	private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
+	/**
+	 * Not an institution id: routes are named {@code oeb-{id}}, and {@code oeb-no-institution}
+	 * is the route of every {@code /oeb/**} path no institution serves.
+	 */
+	public static final String NO_INSTITUTION = "no-institution";
+
 	public TenancyProperties {
 		institutions = (institutions != null) ? Map.copyOf(institutions) : Map.of();
 		Map<String, String> ownerOfHash = new HashMap<>();
@@ -44,6 +50,11 @@ public record TenancyProperties(@NotEmpty Map<String, @Valid @NotNull Institutio
 			if (!INSTITUTION_ID.matcher(id).matches()) {
 				throw new IllegalArgumentException(PREFIX + "." + id
 						+ ": an institution id must be lower-case letters, digits and '-' (at most 63 characters)");
+			}
+			if (id.equals(NO_INSTITUTION)) {
+				throw new IllegalArgumentException(PREFIX + "." + id + ": '" + NO_INSTITUTION
+						+ "' is reserved (the gateway's route for paths that serve no institution has that name); "
+						+ "choose another institution id");
 			}
 			List<ApiKey> keys = entry.getValue().apiKeys();
 			for (int i = 0; i < keys.size(); i++) {

@@ -108,7 +108,8 @@ public class InstitutionTokens {
 
 	private Mono<CachedToken> sharedRequest(String institution) {
 		return this.inFlight.computeIfAbsent(institution, (key) -> {
-			Instant deadline = Instant.now().plus(this.properties.lockLifetime().multipliedBy(2));
+			// bounded, so that TimeoutRules can count it: see TokenProperties.longestTokenWait()
+			Instant deadline = Instant.now().plus(this.properties.otherReplicaWait());
 			return obtain(institution, deadline).doFinally((signal) -> this.inFlight.remove(key)).cache();
 		});
 	}

@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * OEB answers 404 to every issuing call
  * @param refreshBeforeExpiry a cached token is replaced this long before OEB's
  * {@code expires_in} runs out
- * @param requestTimeout how long one token request may take
+ * @param requestTimeout how long one token request may take, in total
  * @param failureBackoff after a rejected or failed token request, no new request is made
  * for this long (OEB lengthens its own back-off with every failed request)
  * @param throttledBackoff back-off after a 429 from the token endpoint that names no
@@ -38,7 +38,7 @@ import org.springframework.validation.annotation.Validated;
 public record TokenProperties(@DefaultValue("/o/token") @NotBlank String path,
 		@DefaultValue("rw:issuer") @NotBlank String scope,
 		@DefaultValue("1h") @NotNull Duration refreshBeforeExpiry,
-		@DefaultValue("15s") @NotNull Duration requestTimeout, @DefaultValue("15s") @NotNull Duration failureBackoff,
+		@DefaultValue("10s") @NotNull Duration requestTimeout, @DefaultValue("15s") @NotNull Duration failureBackoff,
 		@DefaultValue("60s") @NotNull Duration throttledBackoff,
 		@DefaultValue("oeb-gateway") @NotBlank String redisKeyPrefix, @DefaultValue("10s") @NotNull Duration localHold,
 		List<String> encryptionKeys) {
@@ -49,7 +49,7 @@ public record TokenProperties(@DefaultValue("/o/token") @NotBlank String path,
 		encryptionKeys = (encryptionKeys != null) ? List.copyOf(encryptionKeys) : List.of();
 		if (encryptionKeys.isEmpty()) {
 			throw new IllegalArgumentException(ENCRYPTION_KEYS + " is required: OEB tokens are stored in Redis "
-					+ "encrypted; set " + ENCRYPTION_KEYS + "[0] (env TOKEN_ENCRYPTION_KEY) to the output of "
+					+ "encrypted; set " + ENCRYPTION_KEYS + "[0] (env TOKEN_ENCRYPTION_KEYS) to the output of "
 					+ "openssl rand -base64 32, from a Secret");
 		}
 		for (int i = 0; i < encryptionKeys.size(); i++) {
@@ -73,6 +73,24 @@ public record TokenProperties(@DefaultValue("/o/token") @NotBlank String path,
 	/** A lock holder that died mid-request frees the lock after this. */
 	Duration lockLifetime() {
 		return this.requestTimeout.plusSeconds(5);
+	}
+
+	/**
+	 * How long a call waits for another replica's token request: one lock lifetime, by when
+	 * that replica has stored the token or a back-off, or its lock has lapsed and this replica
+	 * has taken it over.
+	 */
+	Duration otherReplicaWait() {
+		return lockLifetime();
+	}
+
+	/**
+	 * The longest a call waits for a token: another replica's request ({@link #otherReplicaWait()}),
+	 * then, if that replica died, a request of its own ({@code request-timeout}); Redis
+	 * commands and one 25 ms poll come on top.
+	 */
+	public Duration longestTokenWait() {
+		return otherReplicaWait().plus(this.requestTimeout);
 	}
 
 	List<byte[]> decodedEncryptionKeys() {

@@ -12,24 +12,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Tests for {@link OperationCatalog}. */
 class OperationCatalogTests {
 
+	/** Every call of common's GatewayClient, as the connectors send it. */
 	@ParameterizedTest
 	@CsvSource({ "POST, /v2/badgeclasses/Qs4bN3yTQoa5xNmY1aV0gw/assertions, ISSUE",
 			"GET, /v2/badgeclasses/Qs4bN3yTQoa5xNmY1aV0gw/assertions, ISSUE",
-			"POST, /v1/issuer/issuers/iss/badges/bc/batchAssertions, ISSUE",
 			"GET, /v2/assertions/changed, SYNC", "GET, /v2/badgeclasses/changed, SYNC",
-			"GET, /v2/badgeclasses, SYNC", "GET, /v2/badgeclasses/Qs4bN3yTQoa5xNmY1aV0gw, SYNC",
-			"GET, /v2/issuers, SYNC", "GET, /v2/assertions/Hc81abc, SYNC",
+			"GET, /v2/badgeclasses/Qs4bN3yTQoa5xNmY1aV0gw, SYNC", "GET, /v2/issuers/iss/badgeclasses, SYNC",
 			"GET, /v1/issuer/issuers/iss/learningpath, SYNC",
-			"POST, /v3/issuer/learners-badges, EMBED", "POST, /v3/issuer/learners-competencies/, EMBED",
-			"POST, /v3/issuer/learners-learningpaths, EMBED",
-			"POST, /v2/badgeclasses, MANAGE", "PUT, /v2/badgeclasses/Qs4bN3yTQoa5xNmY1aV0gw, MANAGE",
+			"POST, /v3/issuer/learners-badges/, EMBED", "POST, /v3/issuer/learners-competencies/, EMBED",
+			"POST, /v3/issuer/learners-learningpaths/, EMBED", "POST, /v3/issuer/learners-badges, EMBED",
+			"POST, /v2/issuers/iss/badgeclasses, MANAGE", "PUT, /v2/badgeclasses/Qs4bN3yTQoa5xNmY1aV0gw, MANAGE",
 			"DELETE, /v2/badgeclasses/Qs4bN3yTQoa5xNmY1aV0gw, MANAGE",
-			"POST, /v1/issuer/issuers/iss/learningpath, MANAGE",
+			"POST, /v1/issuer/issuers/iss/learningpath, MANAGE", "PUT, /v1/issuer/issuers/iss/learningpath/lp, MANAGE",
+			"DELETE, /v1/issuer/issuers/iss/learningpath/lp, MANAGE",
 			"POST, /v1/issuer/issuers/iss/learningpath/lp/archive, MANAGE",
-			"DELETE, /v2/assertions/Hc81abc, REVOKE", "POST, /v2/assertions/revoke, REVOKE",
-			"DELETE, /v1/issuer/issuers/iss/badges/bc/assertions/a1, REVOKE" })
-	void everyForwardedCallBelongsToOneOperation(String method, String path, Operation operation) {
+			"DELETE, /v2/assertions/Hc81abc, REVOKE" })
+	void everyCallOfTheConnectorsBelongsToOneOperation(String method, String path, Operation operation) {
 		assertThat(OperationCatalog.operationOf(HttpMethod.valueOf(method), path)).contains(operation);
+	}
+
+	/** OEB calls no connector makes: batch issuing, issuer reads, single reads and other revocations. */
+	@ParameterizedTest
+	@CsvSource({ "POST, /v1/issuer/issuers/iss/badges/bc/batchAssertions",
+			"GET, /v1/issuer/issuers/iss/badges/bc/batch-assertions/status/task1", "GET, /v2/issuers",
+			"GET, /v2/issuers/iss", "GET, /v2/issuers/iss/assertions", "GET, /v2/assertions/Hc81abc",
+			"GET, /v2/badgeclasses", "GET, /v1/issuer/issuers/iss/learningpath/lp", "POST, /v2/badgeclasses",
+			"POST, /v2/assertions/revoke", "DELETE, /v1/issuer/issuers/iss/badges/bc/assertions/a1" })
+	void callsNoConnectorMakesAreNotForwarded(String method, String path) {
+		assertThat(OperationCatalog.operationOf(HttpMethod.valueOf(method), path)).isEmpty();
 	}
 
 	@ParameterizedTest
