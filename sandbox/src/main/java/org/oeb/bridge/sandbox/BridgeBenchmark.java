@@ -66,6 +66,11 @@ public final class BridgeBenchmark {
 	/** A Canvas site (dry run: nothing issued). */
 	private static final String CANVAS_INSTITUTION = "bench-canvas";
 
+	/** The institution whose OEB is the static nginx upstream (gateway-overhead section). */
+	private static final String STATIC_INSTITUTION = "bench-static";
+
+	private static final String STATIC_KEY = "bench-static-connector-key";
+
 	private static final String CANVAS_TOKEN = "7~bench-canvas-token";
 
 	/** A second site whose completions come through a completion report (dry run: nothing issued). */
@@ -89,6 +94,11 @@ public final class BridgeBenchmark {
 	private final Map<String, long[]> peaks = new ConcurrentHashMap<>();
 
 	private final List<Service> services = new ArrayList<>();
+
+	private volatile boolean measuringGatewayCpu;
+
+	/** nginx as OEB for the gateway-overhead section, when nginx and wrk are installed. */
+	private StaticUpstream staticUpstream;
 
 	private FakeOeb oeb;
 
@@ -141,6 +151,9 @@ public final class BridgeBenchmark {
 		}
 
 		Path logs = Files.createDirectories(this.root.resolve("sandbox/target/benchmark-logs"));
+		if (StaticUpstream.installed() && !Boolean.getBoolean("benchmark.jdk-load")) {
+			this.staticUpstream = StaticUpstream.start(this.root.resolve("sandbox/target/benchmark-nginx"));
+		}
 		this.services.add(Service.start("gateway", Service.jarOf(this.root, "gateway"), gatewayArguments(run), logs));
 		this.services.add(Service.start("connector-moodle", Service.jarOf(this.root, "connector-moodle"), connectorArguments(run, pollSizes),
 				logs));
@@ -175,16 +188,26 @@ public final class BridgeBenchmark {
 	// 1. gateway overhead
 
 	private void gatewayOverhead() throws Exception {
+		if (this.staticUpstream != null) {
+			gatewayOverheadWithWrk();
+			return;
+		}
+		this.results.put("gatewayLoad", "JDK HttpClient threads in the benchmark JVM → gateway → fake OEB (WireMock); "
+				+ "install wrk and nginx to measure against a static upstream");
 		String directToken = directToken();
 		List<Map<String, Object>> rows = new ArrayList<>();
 		Duration perLevel = this.smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(10);
-		this.results.put("gatewayWarmUp", warmUpUntilJitSettles());
+		this.results.put("gatewayWarmUp", warmUpUntilJitSettles((round) -> load("warm-up", 16, round, (i) -> viaGateway(i)).count()));
 		load("warm-up", 16, Duration.ofSeconds(this.smoke ? 1 : 5), (i) -> direct(i, directToken));
 		for (int callers : List.of(1, 16, 128)) {
 			Load direct = load("direct", callers, perLevel, (i) -> direct(i, directToken));
+			sampleOnce();
+			this.measuringGatewayCpu = true;
 			Duration cpuBefore = gatewayCpu();
 			Load gateway = load("gateway", callers, perLevel, (i) -> viaGateway(i));
 			Duration cpu = gatewayCpu().minus(cpuBefore);
+			this.measuringGatewayCpu = false;
+			sampleOnce();
 			Map<String, Object> row = new LinkedHashMap<>();
 			row.put("callers", callers);
 			row.put("direct", direct.summary());
@@ -199,19 +222,71 @@ public final class BridgeBenchmark {
 	}
 
 	/**
+	 * wrk → gateway → nginx answering the issue call with a canned 201, against wrk → nginx
+	 * directly: nothing of the load or the upstream runs in a JVM beside the gateway.
+	 */
+	private void gatewayOverheadWithWrk() throws Exception {
+		this.results.put("gatewayLoad", "wrk → gateway → nginx (canned 201), each a process of its own");
+		String viaGateway = "http://127.0.0.1:" + gatewayPort() + "/oeb/" + STATIC_INSTITUTION
+				+ "/v2/badgeclasses/BenchStaticBadge000001/assertions";
+		String direct = this.staticUpstream.baseUrl() + "/v2/badgeclasses/BenchStaticBadge000001/assertions";
+		String body = "{\"recipient\":{\"identity\":\"learner@bench.example\",\"type\":\"email\"},"
+				+ "\"notify\":true,\"allowDuplicateAwards\":false}";
+		List<String> gatewayHeaders = List.of("Content-Type: application/json", "X-Api-Key: " + STATIC_KEY);
+		List<String> directHeaders = List.of("Content-Type: application/json",
+				"Authorization: Bearer " + StaticUpstream.TOKEN);
+		Duration perLevel = this.smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(20);
+		this.results.put("gatewayWarmUp", warmUpUntilJitSettles(
+				(round) -> this.staticUpstream.load(viaGateway, 16, round, body, gatewayHeaders).requests()));
+		List<Map<String, Object>> rows = new ArrayList<>();
+		for (int callers : List.of(1, 16, 128)) {
+			StaticUpstream.Result straight = this.staticUpstream.load(direct, callers, perLevel, body, directHeaders);
+			sampleOnce();
+			this.measuringGatewayCpu = true;
+			Duration cpuBefore = gatewayCpu();
+			StaticUpstream.Result proxied = this.staticUpstream.load(viaGateway, callers, perLevel, body,
+					gatewayHeaders);
+			Duration cpu = gatewayCpu().minus(cpuBefore);
+			this.measuringGatewayCpu = false;
+			sampleOnce();
+			Map<String, Object> row = new LinkedHashMap<>();
+			row.put("callers", callers);
+			row.put("direct", summary(straight));
+			row.put("gateway", summary(proxied));
+			row.put("gatewayCpuMicrosPerCall", round(cpu.toNanos() / 1000.0 / Math.max(1, proxied.requests())));
+			row.put("throughputRatio", round(proxied.throughput() / straight.throughput()));
+			row.put("p50Ratio", round(proxied.p50Ms() / straight.p50Ms()));
+			row.put("p99Ratio", round(proxied.p99Ms() / straight.p99Ms()));
+			row.put("p50AddedMs", round(proxied.p50Ms() - straight.p50Ms()));
+			rows.add(row);
+		}
+		this.results.put("gatewayOverhead", rows);
+	}
+
+	private static Map<String, Object> summary(StaticUpstream.Result result) {
+		Map<String, Object> summary = new LinkedHashMap<>();
+		summary.put("requests", result.requests());
+		summary.put("errors", result.failed());
+		summary.put("requestsPerSecond", round(result.throughput()));
+		summary.put("p50Ms", round(result.p50Ms()));
+		summary.put("p99Ms", round(result.p99Ms()));
+		return summary;
+	}
+
+	/**
 	 * Sends gateway calls in rounds of 5 s until the gateway's JIT has settled: less than
 	 * 1% of a round's time spent compiling (from its {@code jvm_compilation_time_ms_total}),
 	 * at most 3 minutes.
 	 */
-	private Map<String, Object> warmUpUntilJitSettles() throws Exception {
+	private Map<String, Object> warmUpUntilJitSettles(RoundOfCalls calls) throws Exception {
 		Duration round = Duration.ofSeconds(this.smoke ? 1 : 5);
 		Duration limit = Duration.ofSeconds(this.smoke ? 2 : 180);
 		Instant started = Instant.now();
-		long calls = 0;
+		long sent = 0;
 		double compiledMs = gatewayCompilationMillis();
 		double lastRoundMs = Double.NaN;
 		while (Duration.between(started, Instant.now()).compareTo(limit) < 0) {
-			calls += load("warm-up", 16, round, (i) -> viaGateway(i)).count();
+			sent += calls.send(round);
 			double now = gatewayCompilationMillis();
 			lastRoundMs = now - compiledMs;
 			compiledMs = now;
@@ -221,7 +296,7 @@ public final class BridgeBenchmark {
 		}
 		Map<String, Object> warmUp = new LinkedHashMap<>();
 		warmUp.put("seconds", Duration.between(started, Instant.now()).toSeconds());
-		warmUp.put("calls", calls);
+		warmUp.put("calls", sent);
 		warmUp.put("compilationMsInLastRound", round(lastRoundMs));
 		return warmUp;
 	}
@@ -565,6 +640,10 @@ public final class BridgeBenchmark {
 
 	private void sampleOnce() {
 		for (Service service : this.services) {
+			if (this.measuringGatewayCpu && service == this.services.get(0)) {
+				// a scrape every 0.5 s would be counted as the proxied calls' CPU; peaks are read between levels
+				continue;
+			}
 			long[] peak = this.peaks.computeIfAbsent(service.name(), (name) -> new long[2]);
 			long heap = heapBytes(service);
 			long rss = rssBytes(service.process().pid(), "VmHWM:");
@@ -625,8 +704,8 @@ public final class BridgeBenchmark {
 		System.out.println("OEB LMS Bridge benchmark" + (this.smoke ? " (smoke run: short, not for comparison)" : "")
 				+ " — " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
 		System.out.println();
-		System.out.println("1. Gateway overhead (issue calls; fake OEB answers at once); warm-up until the JIT settled: "
-				+ this.results.get("gatewayWarmUp"));
+		System.out.println("1. Gateway overhead (issue calls; " + this.results.get("gatewayLoad")
+				+ "); warm-up until the JIT settled: " + this.results.get("gatewayWarmUp"));
 		System.out.printf(Locale.ROOT, "%8s | %12s %9s %9s | %12s %9s %9s %12s | %7s %7s %7s%n", "callers",
 				"direct rps", "p50 ms", "p99 ms", "gateway rps", "p50 ms", "p99 ms", "CPU µs/call", "rps x", "p50 x",
 				"p99 x");
@@ -675,12 +754,20 @@ public final class BridgeBenchmark {
 
 	private List<String> gatewayArguments(String run) {
 		String prefix = "--bridge.gateway.tenancy.institutions." + INSTITUTION + ".";
-		return List.of("--server.port=18080", "--management.server.port=19080",
+		List<String> arguments = new ArrayList<>(List.of("--server.port=18080", "--management.server.port=19080",
 				"--bridge.gateway.oeb.base-url=" + this.oeb.baseUrl(), prefix + "client-id=bench-client",
 				prefix + "client-secret=bench-secret", prefix + "api-keys[0].sha256=" + Sandbox.sha256(KEY),
 				prefix + "max-concurrent-calls=256", "--bridge.gateway.token.encryption-keys=" + Sandbox.SANDBOX_TOKEN_KEY,
 				"--bridge.gateway.token.redis-key-prefix=" + run + "-gateway", "--logging.level.root=WARN",
-				"--logging.level.org.oeb.bridge=WARN");
+				"--logging.level.org.oeb.bridge=WARN"));
+		if (this.staticUpstream != null) {
+			String institution = "--bridge.gateway.tenancy.institutions." + STATIC_INSTITUTION + ".";
+			arguments.addAll(List.of(institution + "client-id=static-client", institution + "client-secret=static-secret",
+					institution + "api-keys[0].sha256=" + Sandbox.sha256(STATIC_KEY),
+					institution + "oeb-base-url=" + this.staticUpstream.baseUrl(),
+					institution + "max-concurrent-calls=256"));
+		}
+		return arguments;
 	}
 
 	private List<String> connectorArguments(String run, List<Integer> pollSizes) {
@@ -749,10 +836,21 @@ public final class BridgeBenchmark {
 
 	private void stop() {
 		Service.stopAll(this.services, this.oeb, this.moodle, this.reportMoodle, this.canvas);
+		if (this.staticUpstream != null) {
+			this.staticUpstream.close();
+		}
 	}
 
 	private static double round(double value) {
 		return Math.round(value * 100.0) / 100.0;
+	}
+
+	/** Sends gateway calls for a while and says how many were answered. */
+	@FunctionalInterface
+	private interface RoundOfCalls {
+
+		long send(Duration duration) throws Exception;
+
 	}
 
 	/** Latencies and outcomes of one load level. */

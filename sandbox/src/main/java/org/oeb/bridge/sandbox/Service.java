@@ -50,6 +50,10 @@ public record Service(String name, int port, int managementPort, Process process
 
 	public static Service start(String name, Path jar, List<String> arguments, Path logs) throws IOException {
 		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m"));
+		if ("gateway".equals(name)) {
+			// as its image starts it (gateway/pom.xml)
+			command.add("-XX:+UseSerialGC");
+		}
 		// e.g. -Dbenchmark.jvm-args.gateway=-XX:StartFlightRecording=filename=gateway.jfr,settings=profile
 		String extra = System.getProperty("benchmark.jvm-args." + name, "").trim();
 		if (!extra.isEmpty()) {

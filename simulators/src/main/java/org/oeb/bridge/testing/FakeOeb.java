@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.Options;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Cookie;
@@ -146,6 +147,8 @@ public final class FakeOeb implements AutoCloseable {
 			.containerThreads(64)
 			.asynchronousResponseEnabled(true)
 			.asynchronousResponseThreads(16)
+			// OEB (Django behind nginx) answers with a Content-Length, not in chunks
+			.useChunkedTransferEncoding(Options.ChunkedEncodingPolicy.NEVER)
 			.extensions(new OebBehaviour()));
 	}
 
