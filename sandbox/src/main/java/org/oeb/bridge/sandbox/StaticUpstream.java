@@ -104,8 +104,10 @@ final class StaticUpstream implements AutoCloseable {
 				.append(header.substring(colon + 1).trim())
 				.append("\"\n");
 		}
-		Path file = Files.createTempFile(this.directory, "load", ".lua");
-		Files.writeString(file, script);
+		Path file = this.directory.resolve("load-" + Integer.toHexString(script.toString().hashCode()) + ".lua");
+		if (!Files.exists(file) || !Files.readString(file).contentEquals(script)) {
+			Files.writeString(file, script);
+		}
 		int threads = Math.min(connections, 2);
 		List<String> command = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections,
 				"-d" + Math.max(1, duration.toSeconds()) + "s", "--latency", "-s", file.toString(), url));

@@ -4,7 +4,6 @@ import java.io.File;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,6 +36,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.oeb.bridge.common.awards.PipelineFixture.courseAward;
+import static org.oeb.bridge.common.awards.PipelineFixture.email;
+import static org.oeb.bridge.common.awards.PipelineFixture.users;
 
 /**
  * The faults a hostile production environment plays: replicas racing for a slow OEB, a
@@ -90,7 +92,7 @@ class IssuingFaultTests {
 				"5s", "bridge.issuance.settle-time", "6s");
 		AwardEngine first = engine(slow).getBean(AwardEngine.class);
 		engine(slow);
-		List<String> users = users(16);
+		List<String> users = users("f", 16);
 
 		first.observeAll(users.stream().map(IssuingFaultTests::completed).toList());
 
@@ -103,8 +105,8 @@ class IssuingFaultTests {
 	@Test
 	void jobOfAKilledReplicaIsTakenOverWithinSecondsAndLookedUpNotSentAgain() throws Exception {
 		oeb.issueDelay(Duration.ofSeconds(3));
-		String user = users(1).get(0);
-		this.ledger.decide("uni-a", AwardState.PENDING, award42(user));
+		String user = users("f", 1).get(0);
+		this.ledger.decide("uni-a", AwardState.PENDING, courseAward(user));
 		Process doomed = replicaProcess(Map.of());
 		try {
 			await().atMost(Duration.ofSeconds(60)).until(() -> oeb.issueCallsFor(email(user)).size() == 1);
@@ -135,7 +137,7 @@ class IssuingFaultTests {
 		Map<String, String> oneAtATime = Map.of("bridge.issuance.max-in-flight", "1", "bridge.issuance.request-timeout",
 				"5s", "bridge.issuance.settle-time", "6s");
 		ConfigurableApplicationContext stopping = engine(oneAtATime);
-		List<String> users = users(2);
+		List<String> users = users("f", 2);
 		stopping.getBean(AwardEngine.class).observeAll(users.stream().map(IssuingFaultTests::completed).toList());
 		await().atMost(Duration.ofSeconds(10)).until(() -> oeb.issueCallCount() == 1);
 
@@ -165,10 +167,10 @@ class IssuingFaultTests {
 		// a takeover could not explain anything this test sees
 		Map<String, String> twoAtATime = Map.of("bridge.issuance.max-in-flight", "2", "bridge.issuance.takeover-after",
 				"60s", "bridge.issuance.request-timeout", "6s", "bridge.issuance.settle-time", "7s");
-		String sending = users(1).get(0);
-		String lookingUp = users(1).get(0);
-		this.ledger.decide("uni-a", AwardState.PENDING, award42(sending));
-		this.ledger.decide("uni-a", AwardState.PENDING, award42(lookingUp));
+		String sending = users("f", 1).get(0);
+		String lookingUp = users("f", 1).get(0);
+		this.ledger.decide("uni-a", AwardState.PENDING, courseAward(sending));
+		this.ledger.decide("uni-a", AwardState.PENDING, courseAward(lookingUp));
 		// decided while the ledger was incomplete: claimed, but looked up before anything is sent
 		redis.opsForHash().put(this.ledger.keys("uni-a").award("course-42", lookingUp), "unverified", "1");
 		ConfigurableApplicationContext stopping = engine(twoAtATime);
@@ -199,7 +201,7 @@ class IssuingFaultTests {
 		// the gateway's proxy gives up (502, 504) or the connection breaks while OEB goes on and stores the award
 		oeb.issueDelay(Duration.ofMillis(1500)).failWhileStoring(502, 1).failWhileStoring(504, 1).failWhileStoring(0, 1);
 		AwardEngine engine = engine(Map.of()).getBean(AwardEngine.class);
-		List<String> users = users(3);
+		List<String> users = users("f", 3);
 
 		engine.observeAll(users.stream().map(IssuingFaultTests::completed).toList());
 
@@ -234,24 +236,24 @@ class IssuingFaultTests {
 		String healthy = order.get(1);
 		// broken: a retry is due, but the institution's issuance stream is not a stream any more
 		AwardKeys a = this.ledger.keys(broken);
-		String stuck = users(1).get(0);
-		this.ledger.decide(broken, AwardState.PENDING, award42(stuck));
+		String stuck = users("f", 1).get(0);
+		this.ledger.decide(broken, AwardState.PENDING, courseAward(stuck));
 		redis.delete(a.issuance());
 		redis.opsForValue().set(a.issuance(), "not a stream");
 		redis.opsForZSet().add(a.retries(), a.award("course-42", stuck), 0);
 		// healthy: a job a dead worker holds, and an award whose first call is refused for now (a retry)
 		AwardKeys b = this.ledger.keys(healthy);
 		this.ledger.sweepFinished(healthy, this.ledger.epoch(healthy));
-		String orphaned = users(1).get(0);
-		this.ledger.decide(healthy, AwardState.PENDING, award42(orphaned));
+		String orphaned = users("f", 1).get(0);
+		this.ledger.decide(healthy, AwardState.PENDING, courseAward(orphaned));
 		List<MapRecord<String, Object, Object>> held = redis.opsForStream()
 			.read(Consumer.from(AwardKeys.GROUP, "a-dead-worker"), StreamReadOptions.empty().count(1),
 					StreamOffset.create(b.issuance(), ReadOffset.lastConsumed()));
 		assertThat(held).hasSize(1);
 		redis.opsForHash().putAll(b.award("course-42", orphaned), Map.of("owner", "a-dead-worker", "leaseUntil", "1",
 				"entry", held.get(0).getId().getValue(), "fence", "1"));
-		String retried = users(1).get(0);
-		this.ledger.decide(healthy, AwardState.PENDING, award42(retried));
+		String retried = users("f", 1).get(0);
+		this.ledger.decide(healthy, AwardState.PENDING, courseAward(retried));
 		oeb.failIssuing(503, 1, null);
 
 		redis.delete(List.of(a.paused(), b.paused()));
@@ -278,7 +280,7 @@ class IssuingFaultTests {
 		oeb.issueDelay(Duration.ofMillis(2500));
 		AwardEngine engine = engine(Map.of("bridge.issuance.request-timeout", "1s", "bridge.issuance.settle-time",
 				"3s")).getBean(AwardEngine.class);
-		List<String> users = users(5);
+		List<String> users = users("f", 5);
 
 		engine.observeAll(users.stream().map(IssuingFaultTests::completed).toList());
 
@@ -293,7 +295,7 @@ class IssuingFaultTests {
 
 	@Test
 	void anEarlierRevokedAwardOfTheSameBadgeIsNotTakenForThisOne() {
-		String user = users(1).get(0);
+		String user = users("f", 1).get(0);
 		FakeOeb.StoredAssertion revoked = oeb.existingAssertion(PipelineFixture.COURSE_BADGE, email(user),
 				Instant.now().minus(Duration.ofDays(365)), true, null);
 		oeb.failIssuing(502, 1, null);
@@ -313,14 +315,14 @@ class IssuingFaultTests {
 		ConfigurableApplicationContext context = engine(Map.of());
 		AwardEngine engine = context.getBean(AwardEngine.class);
 		IssuanceHealthIndicator health = context.getBean(IssuanceHealthIndicator.class);
-		String before = users(1).get(0);
+		String before = users("f", 1).get(0);
 		engine.observe(completed(before));
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(award(before)).containsEntry("state",
 				"issued"));
 
 		flushBridgeKeys();
 		assertThat(this.ledger.verified("uni-a")).isFalse();
-		String after = users(1).get(0);
+		String after = users("f", 1).get(0);
 		engine.observeAll(List.of(completed(before), completed(after)));
 
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -345,10 +347,10 @@ class IssuingFaultTests {
 
 	@Test
 	void aRevokedAwardFoundAfterLostRedisDataIsNotIssuedAgainEvenWhenClaimedAfterTheSweepFinished() {
-		String user = users(1).get(0);
+		String user = users("f", 1).get(0);
 		FakeOeb.StoredAssertion revoked = oeb.existingAssertion(PipelineFixture.COURSE_BADGE, email(user),
 				Instant.now().minus(Duration.ofDays(30)), true, null);
-		String other = users(1).get(0);
+		String other = users("f", 1).get(0);
 		FakeOeb.StoredAssertion issuedBefore = oeb.existingAssertion(PipelineFixture.COURSE_BADGE, email(other),
 				Instant.now().minus(Duration.ofDays(30)), false, null);
 		flushBridgeKeys();
@@ -358,8 +360,8 @@ class IssuingFaultTests {
 		String epoch = this.ledger.epoch("uni-a");
 		// the sweep re-decides both while issuing is held back, and finishes before either is claimed
 		redis.opsForValue().set(this.ledger.keys("uni-a").paused(), "held back by the test");
-		this.ledger.decide("uni-a", AwardState.PENDING, award42(user));
-		this.ledger.decide("uni-a", AwardState.PENDING, award42(other));
+		this.ledger.decide("uni-a", AwardState.PENDING, courseAward(user));
+		this.ledger.decide("uni-a", AwardState.PENDING, courseAward(other));
 		assertThat(this.ledger.sweepFinished("uni-a", epoch)).isTrue();
 		this.ledger.resume("uni-a");
 
@@ -374,8 +376,8 @@ class IssuingFaultTests {
 		assertThat(oeb.issueCallsFor(email(other))).isEmpty();
 		assertThat(this.ledger.verified("uni-a")).isTrue();
 
-		String later = users(1).get(0);
-		this.ledger.decide("uni-a", AwardState.PENDING, award42(later));
+		String later = users("f", 1).get(0);
+		this.ledger.decide("uni-a", AwardState.PENDING, courseAward(later));
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(award(later)).containsEntry("state",
 				"issued"));
 		assertThat(award(later)).containsEntry("issuedBy", "issue").doesNotContainKey("unverified");
@@ -386,7 +388,7 @@ class IssuingFaultTests {
 		String paused = this.ledger.keys("uni-a").paused();
 		redis.opsForValue().set(paused, "held back by the test");
 		AwardEngine engine = engine(Map.of()).getBean(AwardEngine.class);
-		List<String> users = users(3);
+		List<String> users = users("f", 3);
 		engine.observeAll(users.stream().map(IssuingFaultTests::completed).toList());
 		String deadOwners = users.get(1);
 		String liveOwners = users.get(2);
@@ -421,7 +423,7 @@ class IssuingFaultTests {
 		String paused = this.ledger.keys("uni-a").paused();
 		redis.opsForValue().set(paused, "held back by the test");
 		AwardEngine engine = engine(Map.of()).getBean(AwardEngine.class);
-		String user = users(1).get(0);
+		String user = users("f", 1).get(0);
 		engine.observe(completed(user));
 
 		redis.delete(List.of(this.ledger.keys("uni-a").issuance(), this.ledger.keys("uni-a").epoch(),
@@ -474,7 +476,7 @@ class IssuingFaultTests {
 	private ConfigurableApplicationContext engine(Map<String, String> overrides) {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(AwardsTestApplication.class)
 			.web(WebApplicationType.NONE)
-			.run(arguments(overrides).toArray(String[]::new));
+			.run(PipelineFixture.arguments(oeb, this.prefix, overrides).toArray(String[]::new));
 		this.engines.add(context);
 		return context;
 	}
@@ -484,43 +486,18 @@ class IssuingFaultTests {
 				System.getProperty("java.home") + File.separator + "bin" + File.separator + "java", "-Xmx256m",
 				"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
 				AwardsTestApplication.class.getName(), "--spring.main.web-application-type=none"));
-		command.addAll(arguments(overrides));
+		command.addAll(PipelineFixture.arguments(oeb, this.prefix, overrides));
 		return new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(new File("target/killed-replica.log"))
 			.start();
-	}
-
-	private List<String> arguments(Map<String, String> overrides) {
-		Map<String, String> properties = new LinkedHashMap<>(PipelineFixture.properties(oeb, this.prefix));
-		properties.putAll(overrides);
-		List<String> args = new ArrayList<>();
-		properties.forEach((key, value) -> args.add("--" + key + "=" + value));
-		return args;
 	}
 
 	private Map<String, String> award(String user) {
 		return this.ledger.award("uni-a", "course-42", user);
 	}
 
-	private static Award award42(String user) {
-		return new Award("course-42", user, PipelineFixture.COURSE_BADGE, email(user), "Learner " + user, true, "moodle",
-				"42", Instant.parse("2026-05-04T12:00:00Z"), Instant.now(), "[]");
-	}
-
 	private static LearnerProgress completed(String user) {
 		return PipelineFixture.completed("uni-a", "42", user, email(user));
-	}
-
-	private static String email(String user) {
-		return user + "@uni-a.example";
-	}
-
-	private static List<String> users(int count) {
-		List<String> users = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			users.add("f" + UUID.randomUUID().toString().substring(0, 12));
-		}
-		return users;
 	}
 
 }

@@ -2,7 +2,9 @@ package org.oeb.bridge.common.awards;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -81,6 +83,34 @@ public final class PipelineFixture {
 		properties.put("management.endpoints.web.exposure.include", "health,issuance,learners,prometheus");
 		properties.put("management.endpoint.health.show-details", "always");
 		return properties;
+	}
+
+	/** {@link #properties} with {@code overrides}, as command-line arguments of an engine. */
+	public static List<String> arguments(FakeOeb oeb, String redisPrefix, Map<String, String> overrides) {
+		Map<String, String> properties = new LinkedHashMap<>(properties(oeb, redisPrefix));
+		properties.putAll(overrides);
+		List<String> arguments = new ArrayList<>();
+		properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
+		return arguments;
+	}
+
+	/** A pending award of rule {@code course-42} for {@code user}, as a decision records it. */
+	public static Award courseAward(String user) {
+		return new Award("course-42", user, COURSE_BADGE, email(user), "Learner " + user, true, "moodle", "42",
+				Instant.parse("2026-05-04T12:00:00Z"), Instant.now(), "[]");
+	}
+
+	public static String email(String user) {
+		return user + "@uni-a.example";
+	}
+
+	/** {@code count} fresh user ids starting with {@code letter}. */
+	public static List<String> users(String letter, int count) {
+		List<String> users = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			users.add(letter + UUID.randomUUID().toString().substring(0, 12));
+		}
+		return users;
 	}
 
 	public static LearnerProgress completed(String institution, String course, String user, String email) {

@@ -1,9 +1,7 @@
 package org.oeb.bridge.common.issuance;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.oeb.bridge.common.AwardsTestApplication;
-import org.oeb.bridge.common.awards.Award;
 import org.oeb.bridge.common.awards.AwardLedger;
 import org.oeb.bridge.common.awards.AwardState;
 import org.oeb.bridge.common.awards.PipelineFixture;
@@ -30,6 +27,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.oeb.bridge.common.awards.PipelineFixture.courseAward;
+import static org.oeb.bridge.common.awards.PipelineFixture.email;
+import static org.oeb.bridge.common.awards.PipelineFixture.users;
 
 /**
  * One owner per job (decision 33), each part on its own: the heartbeat that keeps a slow call
@@ -90,8 +90,8 @@ class ClaimOwnershipTests {
 		redis.opsForValue().set(paused, "held back by the test");
 		ConfigurableApplicationContext first = engine(slow);
 		ConfigurableApplicationContext second = engine(slow);
-		List<String> users = users(4);
-		users.forEach((user) -> this.ledger.decide("uni-a", AwardState.PENDING, award42(user)));
+		List<String> users = users("o", 4);
+		users.forEach((user) -> this.ledger.decide("uni-a", AwardState.PENDING, courseAward(user)));
 
 		redis.delete(paused);
 
@@ -108,8 +108,8 @@ class ClaimOwnershipTests {
 	void aWorkerThatLostItsClaimHasItsLateOutcomeRefusedAndTheNewOwnerFindsTheAwardByLookUp() {
 		oeb.issueDelay(Duration.ofSeconds(3));
 		ConfigurableApplicationContext replica = engine(PATIENT_CALLS);
-		String user = users(1).get(0);
-		this.ledger.decide("uni-a", AwardState.PENDING, award42(user));
+		String user = users("o", 1).get(0);
+		this.ledger.decide("uni-a", AwardState.PENDING, courseAward(user));
 		await().atMost(Duration.ofSeconds(10)).until(() -> oeb.issueCallsFor(email(user)).size() == 1);
 
 		// while its POST is in flight, the worker's lease runs out (a long pause) and another replica claims the job
@@ -135,8 +135,8 @@ class ClaimOwnershipTests {
 	@Test
 	void aWorkerWhoseFenceIsStaleSendsNothingEvenWhenItsOwnReplicaClaimedTheJobAgain() {
 		oeb.lookupDelay(Duration.ofSeconds(3));
-		String user = users(1).get(0);
-		this.ledger.decide("uni-a", AwardState.PENDING, award42(user));
+		String user = users("o", 1).get(0);
+		this.ledger.decide("uni-a", AwardState.PENDING, courseAward(user));
 		// decided while the ledger was incomplete: looked up before it is sent
 		redis.opsForHash().put(this.ledger.keys("uni-a").award("course-42", user), "unverified", "1");
 		ConfigurableApplicationContext replica = engine(PATIENT_CALLS);
@@ -184,36 +184,15 @@ class ClaimOwnershipTests {
 	}
 
 	private ConfigurableApplicationContext engine(Map<String, String> overrides) {
-		Map<String, String> properties = new LinkedHashMap<>(PipelineFixture.properties(oeb, this.prefix));
-		properties.putAll(overrides);
-		List<String> args = new ArrayList<>();
-		properties.forEach((key, value) -> args.add("--" + key + "=" + value));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(AwardsTestApplication.class)
 			.web(WebApplicationType.NONE)
-			.run(args.toArray(String[]::new));
+			.run(PipelineFixture.arguments(oeb, this.prefix, overrides).toArray(String[]::new));
 		this.engines.add(context);
 		return context;
 	}
 
 	private Map<String, String> award(String user) {
 		return this.ledger.award("uni-a", "course-42", user);
-	}
-
-	private static Award award42(String user) {
-		return new Award("course-42", user, PipelineFixture.COURSE_BADGE, email(user), "Learner " + user, true, "moodle",
-				"42", Instant.parse("2026-05-04T12:00:00Z"), Instant.now(), "[]");
-	}
-
-	private static String email(String user) {
-		return user + "@uni-a.example";
-	}
-
-	private static List<String> users(int count) {
-		List<String> users = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			users.add("o" + UUID.randomUUID().toString().substring(0, 12));
-		}
-		return users;
 	}
 
 }
