@@ -35,7 +35,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * {@code repeats} times, issuing paused) and issuing (the queued awards, until OEB holds all).
  * Each phase reports its overall rate and its steady rate (after the first fifth), and the
  * run checks that every achievement reached OEB exactly once, and fails (exits non-zero) when one
- * did not.
+ * did not. A warm-up run at 0 ms comes first and is not reported (beyond its exactly-once
+ * check), so that the measured runs see compiled code, as a connector does after its first
+ * minutes.
  *
  * <p>
  * {@code ./mvnw -q -pl common -am -Ppipeline-benchmark -DskipTests verify -Dbenchmark.awards=10000}
@@ -54,14 +56,21 @@ public final class AwardPipelineBenchmark {
 		int slowAwards = Integer.getInteger("benchmark.slow-awards", 3000);
 		int repeats = Integer.getInteger("benchmark.repeats", 5);
 		int inFlight = Integer.getInteger("benchmark.in-flight", 64);
+		int warmUp = Integer.getInteger("benchmark.warm-up-awards", 5000);
 		LocalRedis.ensureRunning();
 		List<Map<String, Object>> rows = new ArrayList<>();
 		try (FakeOeb oeb = FakeOeb.start()) {
 			oeb.actAsGateway("bench", "bench-key").badgeClass(BADGE);
+			if (warmUp > 0) {
+				Map<String, Object> warmUpRow = run(oeb, Duration.ZERO, warmUp, repeats, inFlight);
+				if (!everyAchievementIssuedOnce(List.of(warmUpRow))) {
+					throw new IllegalStateException("MISMATCH in the warm-up run: " + warmUpRow);
+				}
+			}
 			rows.add(run(oeb, Duration.ZERO, awards, repeats, inFlight));
 			rows.add(run(oeb, Duration.ofMillis(200), slowAwards, repeats, inFlight));
 		}
-		print(rows, repeats, inFlight);
+		print(rows, repeats, inFlight, warmUp);
 		if (!everyAchievementIssuedOnce(rows)) {
 			// exec:java fails the build on it, and a plain java run exits with 1
 			throw new IllegalStateException("MISMATCH: issue calls per achievement differ from 1.000 (see the table)");
@@ -141,10 +150,11 @@ public final class AwardPipelineBenchmark {
 		return Math.round(count / Math.max(0.001, Duration.between(from, to).toNanos() / 1e9));
 	}
 
-	private static void print(List<Map<String, Object>> rows, int repeats, int inFlight) {
+	private static void print(List<Map<String, Object>> rows, int repeats, int inFlight, int warmUp) {
 		System.out.println();
 		System.out.println("Award pipeline benchmark (1 replica, max-in-flight " + inFlight
-				+ ", fake OEB on loopback, each achievement observed " + repeats + " times, pages of " + PAGE + ")");
+				+ ", fake OEB on loopback, each achievement observed " + repeats + " times, pages of " + PAGE
+				+ ", after a warm-up run of " + warmUp + " awards)");
 		System.out.printf(Locale.ROOT, "%8s | %7s | %14s %10s | %10s %10s | %s%n", "OEB", "awards", "observations/s",
 				"steady", "awards/s", "steady", "issue calls per achievement");
 		for (Map<String, Object> row : rows) {
