@@ -166,6 +166,47 @@ class GatewayApplicationTests {
 	}
 
 	@Test
+	void answersLargerThanOneReadAndChunkedAnswersReachTheConnectorWhole() {
+		String large = "{\"result\":[\"" + "x".repeat(1024 * 1024) + "\"]}";
+		oeb.wireMock()
+			.stubFor(WireMock.get(WireMock.urlPathEqualTo(BADGE_CLASS_PATH))
+				.willReturn(FakeOeb.json(200, large).withHeader("Connection", "X-Oeb-Hop").withHeader("X-Oeb-Hop", "1")));
+		oeb.wireMock()
+			.stubFor(WireMock.get(WireMock.urlPathEqualTo(SYNC_PATH))
+				.willReturn(WireMock.aResponse()
+					.withStatus(200)
+					.withHeader("Content-Type", "application/json")
+					.withBody(FakeOeb.envelope("{\"entityType\":\"BadgeClass\"}"))
+					.withChunkedDribbleDelay(5, 100)));
+
+		byte[] answer = this.client.mutate()
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024))
+			.build()
+			.get()
+			.uri("/oeb/uni-a" + BADGE_CLASS_PATH)
+			.header("X-Api-Key", TestInstitutions.KEY_A)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist("X-Oeb-Hop")
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+		assertThat(answer).isEqualTo(large.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+		this.client.get()
+			.uri("/oeb/uni-a" + SYNC_PATH)
+			.header("X-Api-Key", TestInstitutions.KEY_A)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.result[0].entityType")
+			.isEqualTo("BadgeClass");
+	}
+
+	@Test
 	void missingOrUnknownKeyIs401AndNothingGoesUpstream() {
 		this.client.get().uri("/oeb/uni-a" + SYNC_PATH).exchange().expectStatus().isUnauthorized()
 			.expectBody().jsonPath("$.error").isEqualTo("missing_api_key");

@@ -205,6 +205,35 @@ class HostileCallsTests {
 		assertThat(forwarded.getHeader("Host")).doesNotContain("attacker.example");
 	}
 
+	@ParameterizedTest(name = "chunked body: {0}")
+	@ValueSource(booleans = { false, true })
+	void hopByHopHeadersAndTheHeadersConnectionNamesNeverReachOeb(boolean chunked) {
+		String tokenOfA = tokenIssuedForACall();
+		Map<String, String> headers = new java.util.LinkedHashMap<>();
+		headers.put("Content-Type", "application/json");
+		headers.put("X-Api-Key", TestInstitutions.KEY_B);
+		headers.put("Connection", "X-Hop-Secret, keep-alive");
+		headers.put("X-Hop-Secret", "meant-for-the-gateway-only");
+		headers.put("Keep-Alive", "timeout=5");
+		headers.put("TE", "trailers");
+		headers.put("Trailer", "X-Checksum");
+		headers.put("Proxy-Authorization", "Basic Y29ubmVjdG9yOnNlY3JldA==");
+		headers.put("Proxy-Connection", "keep-alive");
+		headers.put("X-Request-Id", "passes-through");
+
+		RawHttp.Response response = RawHttp.send(this.port, "POST", "/oeb/uni-b" + ISSUE, headers, AWARD, chunked);
+
+		assertThat(response.status()).as(response.text()).isEqualTo(201);
+		LoggedRequest forwarded = assertReachedOebOnceWithTheTokenOfB(tokenOfA);
+		assertThat(forwarded.getHeaders().keys()).map((name) -> name.toLowerCase(java.util.Locale.ROOT))
+			.doesNotContain("connection", "x-hop-secret", "keep-alive", "te", "trailer", "proxy-authorization",
+					"proxy-connection", "transfer-encoding", "x-api-key");
+		assertThat(forwarded.getHeader("X-Request-Id")).isEqualTo("passes-through");
+		// the body goes up whole, with its length, however the connector sent it
+		assertThat(forwarded.getHeader("Content-Length")).isEqualTo(Integer.toString(AWARD.length));
+		assertThat(forwarded.getBody()).isEqualTo(AWARD);
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "/oeb/uni-b", "/oeb/uni-a", "" })
 	void forwardedHeadersDoNotLetTheKeyOfAOntoTheRouteOfB(String prefix) {

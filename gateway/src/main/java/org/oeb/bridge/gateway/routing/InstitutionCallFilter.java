@@ -101,8 +101,8 @@ final class InstitutionCallFilter implements GatewayFilter {
 	}
 
 	private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, String token) {
-		// CredentialHeadersFilter puts it on the upstream request
-		exchange.getAttributes().put(CredentialHeadersFilter.BEARER_TOKEN_ATTR, token);
+		// UpstreamCall puts it on the upstream request
+		exchange.getAttributes().put(UpstreamHeaders.BEARER_TOKEN_ATTR, token);
 		Timer.Sample sample = Timer.start(this.meters);
 		return chain.filter(exchange)
 			.doOnSuccess((done) -> record(sample, statusOf(exchange)))

@@ -9,14 +9,13 @@ import org.oeb.bridge.gateway.tenancy.TenancyProperties;
 import org.oeb.bridge.gateway.token.InstitutionTokens;
 import org.oeb.bridge.gateway.token.TokenProperties;
 import org.oeb.bridge.gateway.web.ErrorResponses;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.event.EnableBodyCachingEvent;
 import org.springframework.cloud.gateway.filter.AdaptCachedBodyGlobalFilter;
-import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
-import org.springframework.cloud.gateway.support.RouteMetadataUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -56,9 +55,6 @@ class InstitutionRoutes {
 					(route) -> route.path("/oeb/" + id + "/**")
 						.filters((filters) -> filters.stripPrefix(2).filter(callFilter))
 						.metadata(RouteInstitution.METADATA_KEY, id)
-						// timeouts are the HTTP client's (upstreamTimeouts): a per-route value would copy the
-						// client and schedule a timer on another thread for every call
-						.metadata(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR, -1L)
 						.uri(oeb.baseUrlFor(id, institution)));
 		});
 		routes.route(NO_INSTITUTION_ROUTE_ID, (route) -> route.order(Ordered.LOWEST_PRECEDENCE)
@@ -69,17 +65,18 @@ class InstitutionRoutes {
 		return routes.build();
 	}
 
+	/** Sends the calls (Spring Cloud Gateway's own {@code netty-routing} filters are off). */
 	@Bean
-	HttpHeadersFilter credentialRequestHeaders() {
-		return new CredentialHeadersFilter(HttpHeadersFilter.Type.REQUEST);
+	UpstreamCall upstreamCall(HttpClient gatewayHttpClient) {
+		return new UpstreamCall(gatewayHttpClient);
 	}
 
 	@Bean
-	HttpHeadersFilter credentialResponseHeaders() {
-		return new CredentialHeadersFilter(HttpHeadersFilter.Type.RESPONSE);
+	UpstreamResponseWriter upstreamResponseWriter() {
+		return new UpstreamResponseWriter();
 	}
 
-	/** OEB's timeouts, on the connection itself, for every route. */
+	/** OEB's timeouts, on the connection itself, for every route (no per-route copy of the client). */
 	@Bean
 	HttpClientCustomizer upstreamTimeouts(OebProperties oeb) {
 		return (client) -> client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) oeb.connectTimeout().toMillis())
