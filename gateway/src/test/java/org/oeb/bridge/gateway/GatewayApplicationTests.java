@@ -166,6 +166,17 @@ class GatewayApplicationTests {
 	}
 
 	@Test
+	void reachesOebWithThePathTheKeyWasCheckedForAndTheQueryAsSent() {
+		String query = "?recipient=ada%2Btag%40uni-a.example&include_revoked=true&num=5";
+		RawHttp.Response response = RawHttp.send(this.port, "GET", "/oeb/uni-a" + ISSUE_PATH + query,
+				java.util.Map.of("X-Api-Key", TestInstitutions.KEY_A));
+
+		assertThat(response.status()).as(response.text()).isEqualTo(200);
+		assertThat(oeb.apiRequests()).singleElement()
+			.satisfies((request) -> assertThat(request.getUrl()).isEqualTo(ISSUE_PATH + query));
+	}
+
+	@Test
 	void answersLargerThanOneReadAndChunkedAnswersReachTheConnectorWhole() {
 		String large = "{\"result\":[\"" + "x".repeat(1024 * 1024) + "\"]}";
 		oeb.wireMock()

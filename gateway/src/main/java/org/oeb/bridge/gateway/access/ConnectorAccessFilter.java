@@ -91,6 +91,7 @@ class ConnectorAccessFilter implements GlobalFilter, Ordered {
 		if (declaredLength > limit) {
 			return tooLarge(exchange, keyInstitution, operation.get(), limit);
 		}
+		AuthorizedCall.authorize(exchange, oebPath);
 		if (declaredLength >= 0) {
 			// HTTP framing holds the body to its declared length
 			return chain.filter(exchange);
@@ -101,8 +102,8 @@ class ConnectorAccessFilter implements GlobalFilter, Ordered {
 	}
 
 	/**
-	 * The path OEB will see: the raw path without its first two segments ({@code /oeb/{id}}),
-	 * as the route's {@code StripPrefix=2} forwards it.
+	 * The path OEB will see: the raw path without its first two segments ({@code /oeb/{id}});
+	 * it is forwarded as checked ({@link AuthorizedCall}).
 	 */
 	static String oebPath(String rawPath) {
 		int first = rawPath.indexOf('/', 1);

@@ -23,7 +23,8 @@ import org.springframework.http.HttpStatus;
 
 /**
  * One route per configured institution: {@code /oeb/{id}/**} goes to that institution's OEB
- * with the {@code /oeb/{id}} prefix stripped. Each route names its institution in its
+ * with the {@code /oeb/{id}} prefix stripped ({@link UpstreamCall} sends the path the key
+ * check authorized). Each route names its institution in its
  * metadata, which is what the key check compares with. Every other {@code /oeb/**} path
  * lands on a last route that serves no institution and never calls anything, so an outsider
  * cannot tell a configured institution from an unconfigured one.
@@ -53,7 +54,7 @@ class InstitutionRoutes {
 					tokenProperties.failureBackoff());
 			routes.route(routeId,
 					(route) -> route.path("/oeb/" + id + "/**")
-						.filters((filters) -> filters.stripPrefix(2).filter(callFilter))
+						.filters((filters) -> filters.filter(callFilter))
 						.metadata(RouteInstitution.METADATA_KEY, id)
 						.uri(oeb.baseUrlFor(id, institution)));
 		});

@@ -1,15 +1,16 @@
 package org.oeb.bridge.gateway.routing;
 
-import java.net.URI;
 import java.util.Set;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpMethod;
+import org.oeb.bridge.gateway.access.AuthorizedCall;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.NettyDataBuffer;
@@ -19,8 +20,9 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Sends a routed call to OEB, in place of Spring Cloud Gateway's {@code NettyRoutingFilter}:
- * the request (headers and the body kept for a 401 retry) goes out as one message, the
+ * Sends a routed call to OEB, in place of Spring Cloud Gateway's {@code NettyRoutingFilter}
+ * and its URL rewriting: to the route's OEB base URL with the OEB path the key check
+ * authorized ({@link AuthorizedCall}) and the raw query. The request (headers and the body kept for a 401 retry) goes out as one message, the
  * headers are filtered in one pass ({@link UpstreamHeaders}), and the call completes when
  * OEB's status and headers are in; {@link UpstreamResponseWriter} passes the body on. As with
  * the filter it replaces, the open connection is left in {@code CLIENT_RESPONSE_CONN_ATTR} and
@@ -37,17 +39,23 @@ final class UpstreamCall implements GlobalFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-		URI url = exchange.getRequiredAttribute(ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR);
-		String scheme = url.getScheme();
-		if (ServerWebExchangeUtils.isAlreadyRouted(exchange)
-				|| !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		if (route == null || ServerWebExchangeUtils.isAlreadyRouted(exchange)
+				|| !(route.getUri().getScheme().equals("http") || route.getUri().getScheme().equals("https"))) {
 			return chain.filter(exchange);
 		}
+		String oebPath = AuthorizedCall.oebPath(exchange);
+		if (oebPath == null) {
+			// never forward what the key check did not see
+			return Mono.error(new IllegalStateException("a call reached OEB's route without an authorized OEB path"));
+		}
 		ServerWebExchangeUtils.setAlreadyRouted(exchange);
+		String query = exchange.getRequest().getURI().getRawQuery();
+		String url = route.getUri().toASCIIString() + oebPath + ((query != null) ? "?" + query : "");
 		ServerHttpRequest request = exchange.getRequest();
 		String bearer = exchange.getAttribute(UpstreamHeaders.BEARER_TOKEN_ATTR);
 		return this.client.request(HttpMethod.valueOf(request.getMethod().name()))
-			.uri(url.toASCIIString())
+			.uri(url)
 			.send((upstream, out) -> {
 				UpstreamHeaders.copyUpstream(request.getHeaders(), upstream.requestHeaders(), bearer);
 				ByteBuf body = keptBody(exchange);

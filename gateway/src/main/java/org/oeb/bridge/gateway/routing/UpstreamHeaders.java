@@ -1,6 +1,7 @@
 package org.oeb.bridge.gateway.routing;
 
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,14 +40,13 @@ final class UpstreamHeaders {
 	/** Copies the connector's headers that may reach OEB onto the upstream request, with the bearer token. */
 	static void copyUpstream(HttpHeaders connector, io.netty.handler.codec.http.HttpHeaders upstream, String bearer) {
 		Set<String> connectionNamed = namedByConnection(connector.get(HttpHeaders.CONNECTION));
-		for (Map.Entry<String, List<String>> header : connector.headerSet()) {
-			String name = header.getKey();
+		connector.forEach((name, values) -> {
 			if (!HOP_BY_HOP.contains(name) && !NEVER_UPSTREAM.contains(name) && !connectionNamed.contains(name)
 					&& !name.regionMatches(true, 0, X_FORWARDED, 0, X_FORWARDED.length())) {
 				// set, not add: the client's defaults (Accept, User-Agent) give way to the connector's
-				upstream.set(name, header.getValue());
+				upstream.set(name, values);
 			}
-		}
+		});
 		if (bearer != null) {
 			upstream.set(HttpHeaders.AUTHORIZATION, "Bearer " + bearer);
 		}
@@ -58,7 +58,7 @@ final class UpstreamHeaders {
 	 */
 	static Set<String> copyDownstream(io.netty.handler.codec.http.HttpHeaders oeb, HttpHeaders connector) {
 		Set<String> connectionNamed = namedByConnection(oeb.getAll(HttpHeaders.CONNECTION));
-		Set<String> copied = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+		Set<String> copied = new HashSet<>();
 		for (Map.Entry<String, String> header : oeb) {
 			String name = header.getKey();
 			if (!HOP_BY_HOP.contains(name) && !NEVER_DOWNSTREAM.contains(name) && !connectionNamed.contains(name)) {
