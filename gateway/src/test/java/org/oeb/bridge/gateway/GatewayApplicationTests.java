@@ -33,6 +33,8 @@ import org.springframework.core.io.buffer.NettyDataBuffer;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -68,6 +70,9 @@ class GatewayApplicationTests {
 
 	@Autowired
 	private Queue<ByteBuf> cachedBodies;
+
+	@Autowired
+	private Queue<String> proxiedRequestTypes;
 
 	@LocalServerPort
 	private int port;
@@ -521,6 +526,21 @@ class GatewayApplicationTests {
 	}
 
 	@Test
+	void springSecurityGuardsTheManagementPortAndLeavesConnectorCallsToTheGatewaysOwnChecks() {
+		this.proxiedRequestTypes.clear();
+		callA().expectStatus().isOk();
+		management().get()
+			.uri("/actuator/health")
+			.headers((headers) -> headers.setBasicAuth("operator", "not-the-password"))
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+
+		// Spring Security's firewall wraps the request of every exchange it filters
+		assertThat(this.proxiedRequestTypes).isNotEmpty().noneMatch((type) -> type.contains("Firewall"));
+	}
+
+	@Test
 	void aCustomManagementPathIsNotNeededToFindTheDetailsClosed() {
 		// the proxy port has no actuator at all
 		this.client.get().uri("/actuator/health").exchange().expectStatus().isNotFound();
@@ -594,16 +614,29 @@ class GatewayApplicationTests {
 		}
 
 		@Bean
-		GlobalFilter cachedBodyProbe(Queue<ByteBuf> cachedBodies) {
-			return new OrderedCachedBodyProbe(cachedBodies);
+		Queue<String> proxiedRequestTypes() {
+			return new ConcurrentLinkedQueue<>();
+		}
+
+		@Bean
+		GlobalFilter cachedBodyProbe(Queue<ByteBuf> cachedBodies, Queue<String> proxiedRequestTypes) {
+			return new OrderedCachedBodyProbe(cachedBodies, proxiedRequestTypes);
 		}
 
 	}
 
-	private record OrderedCachedBodyProbe(Queue<ByteBuf> cachedBodies) implements GlobalFilter, Ordered {
+	private record OrderedCachedBodyProbe(Queue<ByteBuf> cachedBodies,
+			Queue<String> proxiedRequestTypes) implements GlobalFilter, Ordered {
 
 		@Override
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+			// every decorator the request went through on its way here
+			ServerHttpRequest request = exchange.getRequest();
+			this.proxiedRequestTypes.add(request.getClass().getName());
+			while (request instanceof ServerHttpRequestDecorator decorator) {
+				request = decorator.getDelegate();
+				this.proxiedRequestTypes.add(request.getClass().getName());
+			}
 			if (exchange.getAttribute(ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR) instanceof NettyDataBuffer body) {
 				this.cachedBodies.add(body.getNativeBuffer());
 			}

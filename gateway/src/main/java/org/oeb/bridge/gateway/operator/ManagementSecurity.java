@@ -5,6 +5,8 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.Customizer;
@@ -15,6 +17,7 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.WebFilterChainProxy;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
@@ -31,6 +34,9 @@ class ManagementSecurity {
 
 	static final String ROLE = "OPERATOR";
 
+	/** Where Spring Security orders its chain among the web filters (its WEB_FILTER_CHAIN_FILTER_ORDER). */
+	private static final int SPRING_SECURITY_FILTER_ORDER = -100;
+
 	@Bean
 	SecurityWebFilterChain managementSecurityFilterChain(ServerHttpSecurity http) {
 		return http.securityMatcher(EndpointRequest.toAnyEndpoint())
@@ -42,6 +48,24 @@ class ManagementSecurity {
 			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 			.build();
+	}
+
+	/** Spring Security's chain runs on the management port only ({@link ManagementPortSecurityFilter}). */
+	@Bean
+	static BeanPostProcessor springSecurityOnTheManagementPortOnly(
+			ObjectProvider<ManagementPortSecurityFilter.ServerPorts> ports) {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				return (bean instanceof WebFilterChainProxy springSecurity) ? new ManagementPortSecurityFilter(
+						springSecurity, SPRING_SECURITY_FILTER_ORDER, ports.getObject()) : bean;
+			}
+		};
+	}
+
+	@Bean
+	ManagementPortSecurityFilter.ServerPorts serverPorts() {
+		return new ManagementPortSecurityFilter.ServerPorts();
 	}
 
 	@Bean
