@@ -182,6 +182,27 @@ class GatewayApplicationTests {
 	}
 
 	@Test
+	void oebClosingTheConnectionWithoutAnAnswerIs502AndNamesTheLookUp() {
+		oeb.wireMock()
+			.stubFor(WireMock.post(WireMock.urlPathEqualTo(ISSUE_PATH))
+				.willReturn(WireMock.aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.EMPTY_RESPONSE)));
+
+		this.client.post()
+			.uri("/oeb/uni-a" + ISSUE_PATH)
+			.header("X-Api-Key", TestInstitutions.KEY_A)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"recipient\":{\"identity\":\"a@b.de\",\"type\":\"email\"}}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(502)
+			.expectBody()
+			.jsonPath("$.error")
+			.isEqualTo("oeb_connection_closed");
+		// sent once: whether OEB stored it is for the connector to look up
+		assertThat(oeb.wireMock().findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo(ISSUE_PATH)))).hasSize(1);
+	}
+
+	@Test
 	void answersLargerThanOneReadAndChunkedAnswersReachTheConnectorWhole() {
 		String large = "{\"result\":[\"" + "x".repeat(1024 * 1024) + "\"]}";
 		oeb.wireMock()

@@ -1,5 +1,6 @@
 package org.oeb.bridge.gateway.routing;
 
+import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.oeb.bridge.gateway.token.InstitutionTokens;
 import org.oeb.bridge.gateway.token.TokenUnavailableException;
@@ -15,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
+import reactor.netty.http.client.PrematureCloseException;
 
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -77,9 +80,20 @@ final class InstitutionCallFilter implements GatewayFilter {
 					: ErrorResponses.write(exchange.getResponse(), HttpStatus.GATEWAY_TIMEOUT, "oeb_timeout",
 							"OEB did not answer within bridge.gateway.oeb.response-timeout; it may still complete the "
 									+ "call, so look the result up before sending it again"))
+			.onErrorResume(InstitutionCallFilter::notConnected, (ex) -> exchange.getResponse().isCommitted() ? Mono.error(ex)
+					: ErrorResponses.write(exchange.getResponse(), HttpStatus.SERVICE_UNAVAILABLE, "oeb_unreachable",
+							"No connection to OEB could be opened; nothing was sent", LIMIT_RETRY_AFTER))
+			.onErrorResume(PrematureCloseException.class, (ex) -> exchange.getResponse().isCommitted() ? Mono.error(ex)
+					: ErrorResponses.write(exchange.getResponse(), HttpStatus.BAD_GATEWAY, "oeb_connection_closed",
+							"OEB closed the connection before answering; it may still complete the call, so look the "
+									+ "result up before sending it again"))
 			.onErrorResume(TokenUnavailableException.class,
 					(ex) -> ErrorResponses.write(exchange.getResponse(), HttpStatus.SERVICE_UNAVAILABLE,
 							"oeb_token_" + ex.reason(), ex.getMessage(), ex.retryAfter()));
+	}
+
+	private static boolean notConnected(Throwable failure) {
+		return failure instanceof ConnectException || failure instanceof ConnectTimeoutException;
 	}
 
 	private Mono<Void> callWithToken(ServerWebExchange exchange, GatewayFilterChain chain) {
