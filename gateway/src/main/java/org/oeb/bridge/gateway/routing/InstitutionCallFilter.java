@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.oeb.bridge.gateway.token.InstitutionTokens;
 import org.oeb.bridge.gateway.token.TokenUnavailableException;
@@ -24,6 +23,7 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -76,24 +76,35 @@ final class InstitutionCallFilter implements GatewayFilter {
 						"Too many concurrent OEB calls for institution '" + this.institution + "'; retry later",
 						LIMIT_RETRY_AFTER);
 			})
-			.onErrorResume(ReadTimeoutException.class, (ex) -> exchange.getResponse().isCommitted() ? Mono.error(ex)
-					: ErrorResponses.write(exchange.getResponse(), HttpStatus.GATEWAY_TIMEOUT, "oeb_timeout",
-							"OEB did not answer within bridge.gateway.oeb.response-timeout; it may still complete the "
-									+ "call, so look the result up before sending it again"))
-			.onErrorResume(InstitutionCallFilter::notConnected, (ex) -> exchange.getResponse().isCommitted() ? Mono.error(ex)
-					: ErrorResponses.write(exchange.getResponse(), HttpStatus.SERVICE_UNAVAILABLE, "oeb_unreachable",
-							"No connection to OEB could be opened; nothing was sent", LIMIT_RETRY_AFTER))
-			.onErrorResume(PrematureCloseException.class, (ex) -> exchange.getResponse().isCommitted() ? Mono.error(ex)
-					: ErrorResponses.write(exchange.getResponse(), HttpStatus.BAD_GATEWAY, "oeb_connection_closed",
-							"OEB closed the connection before answering; it may still complete the call, so look the "
-									+ "result up before sending it again"))
+			.onErrorResume(InstitutionCallFilter::upstreamFailure, (ex) -> answerUpstreamFailure(exchange, ex))
 			.onErrorResume(TokenUnavailableException.class,
 					(ex) -> ErrorResponses.write(exchange.getResponse(), HttpStatus.SERVICE_UNAVAILABLE,
 							"oeb_token_" + ex.reason(), ex.getMessage(), ex.retryAfter()));
 	}
 
-	private static boolean notConnected(Throwable failure) {
-		return failure instanceof ConnectException || failure instanceof ConnectTimeoutException;
+	/** OEB did not answer: a timeout, a connection closed before the answer, or none opened. */
+	private static boolean upstreamFailure(Throwable failure) {
+		return failure instanceof ReadTimeoutException || failure instanceof PrematureCloseException
+				|| failure instanceof ConnectException;
+	}
+
+	private static Mono<Void> answerUpstreamFailure(ServerWebExchange exchange, Throwable failure) {
+		ServerHttpResponse response = exchange.getResponse();
+		if (response.isCommitted()) {
+			return Mono.error(failure);
+		}
+		if (failure instanceof ConnectException) {
+			// Netty's ConnectTimeoutException is one too: nothing was sent
+			return ErrorResponses.write(response, HttpStatus.SERVICE_UNAVAILABLE, "oeb_unreachable",
+					"No connection to OEB could be opened; nothing was sent", LIMIT_RETRY_AFTER);
+		}
+		return (failure instanceof ReadTimeoutException)
+				? ErrorResponses.write(response, HttpStatus.GATEWAY_TIMEOUT, "oeb_timeout",
+						"OEB did not answer within bridge.gateway.oeb.response-timeout; it may still complete the call, "
+								+ "so look the result up before sending it again")
+				: ErrorResponses.write(response, HttpStatus.BAD_GATEWAY, "oeb_connection_closed",
+						"OEB closed the connection before answering; it may still complete the call, so look the "
+								+ "result up before sending it again");
 	}
 
 	private Mono<Void> callWithToken(ServerWebExchange exchange, GatewayFilterChain chain) {

@@ -58,7 +58,8 @@ final class UpstreamCall implements GlobalFilter, Ordered {
 		}
 		ServerWebExchangeUtils.setAlreadyRouted(exchange);
 		String query = exchange.getRequest().getURI().getRawQuery();
-		String url = route.getUri().toASCIIString() + oebPath + ((query != null) ? "?" + query : "");
+		// base URLs are plain http(s) URLs (checked at start-up); URI caches its toString
+		String url = route.getUri().toString() + oebPath + ((query != null) ? "?" + query : "");
 		ServerHttpRequest request = exchange.getRequest();
 		String bearer = exchange.getAttribute(UpstreamHeaders.BEARER_TOKEN_ATTR);
 		return clientFor(request).request(HttpMethod.valueOf(request.getMethod().name()))
